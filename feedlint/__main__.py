@@ -1,0 +1,5 @@
+"""``python -m feedlint``."""
+
+from feedlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,223 @@
+"""The command line: ``feedlint check | rule | rules | schema``.
+
+Exit codes: 0 no errors (warnings alone pass unless ``--strict``), 1 errors
+found, 2 a usage error, an unusable schema or feedlint's own failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+import traceback
+from collections.abc import Sequence
+from typing import TextIO
+
+from feedlint import __version__
+from feedlint.diagnostics import Severity
+
+EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in the configuration: exit 2."""
+
+
+def _codes(value: str) -> list[str]:
+    return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from feedlint.reporters import REPORTERS
+
+    parser = argparse.ArgumentParser(
+        prog="feedlint",
+        description="Lint news article files: YAML front matter checked against a JSON "
+        "Schema and content rules, every problem at its exact line.",
+    )
+    parser.add_argument("--version", action="version", version=f"feedlint {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint article files (the default command)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
+    check.add_argument(
+        "--format",
+        choices=sorted(REPORTERS),
+        default=None,
+        help="output format (default: text, or $FEEDLINT_FORMAT)",
+    )
+    check.add_argument("--select", type=_codes, default=None, metavar="CODES",
+                       help="report only these codes or prefixes (comma-separated)")
+    check.add_argument("--extend-select", type=_codes, default=None, metavar="CODES",
+                       help="report these codes in addition to those selected")
+    check.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
+                       help="do not report these codes or prefixes")
+    check.add_argument("--schema", metavar="PATH", help="validate against this JSON Schema")
+    check.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    check.add_argument("--stdin-filename", metavar="NAME",
+                       help="the name of the file read from stdin (-), used in the output")
+    check.add_argument("--show-files", action="store_true",
+                       help="list the files that would be linted, and stop")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text output (auto: on a terminal, unless NO_COLOR)")
+    check.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="show the traceback of feedlint's own failures")
+
+    rule = commands.add_parser("rule", help="explain one code: what, why, example, fix")
+    rule.add_argument("code", metavar="CODE")
+    commands.add_parser("rules", help="list every code")
+    commands.add_parser("schema", help="print the built-in article schema")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list or args_list[0].startswith("-") and args_list[0] not in (
+        "-h", "--help", "--version"
+    ):
+        args_list.insert(0, "check")
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    verbose = getattr(args, "verbose", False)
+    try:
+        if args.command == "rule":
+            return _explain_rule(args.code, sys.stdout)
+        if args.command == "rules":
+            return _list_rules(sys.stdout)
+        if args.command == "schema":
+            from feedlint.schema import builtin_schema_text
+
+            sys.stdout.write(builtin_schema_text())
+            return EXIT_OK
+        return _check(args)
+    except UsageError as err:
+        print(f"feedlint: error: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("feedlint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`feedlint check | head`): nothing left to say.
+        sys.stderr.close()
+        return EXIT_FAILED
+    except Exception as err:  # noqa: BLE001 - one clear line, not a traceback
+        if verbose:
+            traceback.print_exc()
+        print(f"feedlint: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+        if not verbose:
+            print("feedlint: run again with --verbose for the traceback", file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _use_color(choice: str, stream: TextIO) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _check(args: argparse.Namespace) -> int:
+    from feedlint.discovery import DiscoveryError, discover, read_stdin_candidate
+    from feedlint.engine import Linter
+    from feedlint.reporters import REPORTERS, ReportOptions
+    from feedlint.rules import RULES
+    from feedlint.schema import SchemaError
+    from feedlint.settings import Settings
+
+    for given in (args.select or []) + (args.ignore or []) + (args.extend_select or []):
+        if not any(code.startswith(given) for code in RULES):
+            raise UsageError(f"unknown code or prefix {given!r}; `feedlint rules` lists them")
+    settings = Settings(
+        select=tuple(args.select) if args.select is not None else ("FL",),
+        ignore=tuple(args.ignore or ()),
+        extend_select=tuple(args.extend_select or ()),
+        schema=args.schema,
+        strict=args.strict,
+    )
+    paths = args.paths or ["."]
+    try:
+        candidates = []
+        if "-" in paths:
+            candidates.append(read_stdin_candidate(sys.stdin.buffer.read(), args.stdin_filename))
+        candidates += discover(
+            [p for p in paths if p != "-"],
+            exclude=settings.exclude + settings.extend_exclude,
+            include=settings.include,
+        )
+    except DiscoveryError as err:
+        raise UsageError(str(err)) from err
+    if args.show_files:
+        for candidate in candidates:
+            print(candidate.display)
+        return EXIT_OK
+    try:
+        linter = Linter(settings)
+        linter.schema.validator  # noqa: B018 - fail now on an unusable schema
+    except SchemaError as err:
+        raise UsageError(str(err)) from err
+    result = linter.run(candidates)
+
+    format_name = args.format or os.environ.get("FEEDLINT_FORMAT") or "text"
+    if format_name not in REPORTERS:
+        raise UsageError(
+            f"unknown format {format_name!r} (from FEEDLINT_FORMAT); "
+            f"choose from {', '.join(sorted(REPORTERS))}"
+        )
+    options = ReportOptions(color=_use_color(args.color, sys.stdout), quiet=args.quiet)
+    REPORTERS[format_name](options).write(result, sys.stdout)
+    sys.stdout.flush()
+
+    if result.internal_errors:
+        return EXIT_ERROR
+    if result.count(Severity.ERROR) or (settings.strict and result.count(Severity.WARNING)):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _explain_rule(code: str, out: TextIO) -> int:
+    from feedlint.rules import RULES
+
+    rule = RULES.get(code.upper())
+    if rule is None:
+        raise UsageError(f"unknown code {code!r}; `feedlint rules` lists them")
+    out.write(render_rule(rule))
+    return EXIT_OK
+
+
+def render_rule(rule: object) -> str:
+    """A rule's documentation as ``feedlint rule CODE`` prints it."""
+    from feedlint.rules import Rule
+
+    assert isinstance(rule, Rule)
+
+    def block(title: str, body: str, code: bool = False) -> str:
+        if code:
+            text = textwrap.indent(body.rstrip("\n") or "(empty file)", "    ")
+        else:
+            text = textwrap.fill(body, 78, initial_indent="  ", subsequent_indent="  ")
+        return f"{title}\n{text}\n\n"
+
+    out = f"{rule.code} {rule.name} ({rule.severity})\n\n{rule.summary}\n\n"
+    out += block("What it does", rule.what)
+    out += block("Why is this bad?", rule.why)
+    out += block("Example", rule.example, code=True)
+    out += block("Use instead", rule.fixed, code=True)
+    if rule.fix:
+        out += block("Fix (--fix)", rule.fix)
+    return out
+
+
+def _list_rules(out: TextIO) -> int:
+    from feedlint.rules import RULES, family
+
+    current = None
+    for code, rule in RULES.items():
+        if family(code) != current:
+            out.write(f"{'' if current is None else chr(10)}# {family(code)}\n")
+            current = family(code)
+        level = "E" if rule.severity == Severity.ERROR else "W"
+        out.write(f"{code}  {level}  {rule.name:<28} {rule.summary}\n")
+    return EXIT_OK

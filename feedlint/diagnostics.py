@@ -1,0 +1,93 @@
+"""What a check says about an article, before and after it is placed in the file.
+
+A rule yields :class:`Finding` objects: a code, a message and a JSON pointer into
+the front matter. The engine turns each into a :class:`Diagnostic` by stamping the
+rule's name and severity and resolving the pointer to a span through the
+article's :class:`~feedlint.document.SourceMap`. Reporters only ever see
+diagnostics.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A region of a file: 1-based lines and columns, ``end_column`` exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A certain repair: put ``value`` at ``pointer`` (a key's value in the front matter)."""
+
+    pointer: str
+    value: Any
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What a rule reports: which code, about which field, and why.
+
+    ``target`` says whether the span is the value at ``pointer`` (the usual case)
+    or its key (an unknown or duplicated key). ``span`` is set only by checks that
+    know the exact place themselves (YAML syntax errors, duplicate keys); every
+    other finding is placed through the source map. ``severity`` overrides the
+    rule's default for one finding (rare: most rules have one severity).
+    """
+
+    code: str
+    message: str
+    pointer: str = ""
+    target: Literal["value", "key"] = "value"
+    span: Span | None = None
+    fix: Fix | None = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """A finding placed in a file, ready for a reporter."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    pointer: str = ""
+    fix: Fix | None = field(default=None, compare=False)
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file, self.line, self.column, self.code)
+
+    def as_json(self) -> dict[str, Any]:
+        """The diagnostic as the JSON output contract spells it."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "end_line": self.end_line,
+            "end_column": self.end_column,
+            "code": self.code,
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "message": self.message,
+            "pointer": self.pointer,
+        }

@@ -1,0 +1,192 @@
+"""Paths on the command line -> the files to lint.
+
+A file named on the command line is always linted. A folder is walked for
+``.md``/``.markdown``/``.txt`` files (the engine skips those that turn out to
+have no front matter) and for bare ``.yaml``/``.yml``/``.json`` articles that
+match the ``include`` globs. Hidden folders, ``node_modules``, virtual
+environments, the ``exclude`` globs and whatever ``.gitignore`` ignores are
+skipped. Each real file is linted once, however it was named.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+FRONT_MATTER_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+BARE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
+_SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "env"})
+
+
+class DiscoveryError(Exception):
+    """A path on the command line does not exist (a usage error)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A file to lint: where it is, how to name it, and how to read it."""
+
+    path: str
+    display: str
+    #: Named on the command line (linted whatever it holds).
+    explicit: bool
+    #: The whole file is the article's YAML (no fences).
+    bare: bool
+    #: Standard input's bytes, for ``-``.
+    stdin_bytes: bytes | None = None
+
+
+def is_bare(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in BARE_SUFFIXES
+
+
+def display_path(path: str) -> str:
+    """The path as a person would type it: relative to the current folder when inside it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith("..") else relative
+
+
+class _GitIgnore:
+    """The .gitignore files that apply to a folder, from the repository root down."""
+
+    def __init__(self, specs: tuple[tuple[str, object], ...] = ()) -> None:
+        self.specs = specs
+
+    def with_folder(self, folder: str) -> _GitIgnore:
+        path = os.path.join(folder, ".gitignore")
+        try:
+            with open(path, encoding="utf-8", errors="replace") as handle:
+                lines = handle.read().splitlines()
+        except OSError:
+            return self
+        import pathspec
+
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        return _GitIgnore((*self.specs, (folder, spec)))
+
+    def ignores(self, path: str, is_dir: bool) -> bool:
+        for base, spec in self.specs:
+            relative = os.path.relpath(path, base).replace(os.sep, "/")
+            if relative.startswith(".."):
+                continue
+            if is_dir:
+                relative += "/"
+            if spec.match_file(relative):  # type: ignore[attr-defined]
+                return True
+        return False
+
+
+def _repository_ignores(folder: str) -> _GitIgnore:
+    """The .gitignore files above ``folder`` up to its repository's root."""
+    chain = []
+    current = os.path.abspath(folder)
+    while True:
+        chain.append(current)
+        if os.path.exists(os.path.join(current, ".git")):
+            break
+        parent = os.path.dirname(current)
+        if parent == current:
+            return _GitIgnore()
+        current = parent
+    ignores = _GitIgnore()
+    for ancestor in reversed(chain[1:]):
+        ignores = ignores.with_folder(ancestor)
+    return ignores
+
+
+def _matches(path: str, patterns: Sequence[str]) -> bool:
+    if not patterns:
+        return False
+    normal = path.replace(os.sep, "/")
+    name = os.path.basename(normal)
+    return any(
+        fnmatch.fnmatchcase(normal, p) or fnmatch.fnmatchcase(name, p) or
+        fnmatch.fnmatchcase(normal, f"*/{p}") or fnmatch.fnmatchcase(normal, f"*/{p}/*")
+        for p in patterns
+    )
+
+
+def discover(
+    paths: Iterable[str],
+    *,
+    exclude: Sequence[str] = (),
+    include: Sequence[str] = (),
+) -> list[Candidate]:
+    """The files to lint under ``paths``, in a stable order; raises :class:`DiscoveryError`."""
+    seen: set[str] = set()
+    found: list[Candidate] = []
+
+    def add(candidate: Candidate) -> None:
+        real = os.path.realpath(candidate.path)
+        if real not in seen:
+            seen.add(real)
+            found.append(candidate)
+
+    for given in paths:
+        if os.path.isdir(given):
+            for path in _walk(given, exclude, include):
+                add(Candidate(path, display_path(path), explicit=False, bare=is_bare(path)))
+        elif os.path.lexists(given):
+            add(Candidate(given, display_path(given), explicit=True, bare=is_bare(given)))
+        else:
+            raise DiscoveryError(f"{given}: no such file or folder")
+    return found
+
+
+def _walk(root: str, exclude: Sequence[str], include: Sequence[str]) -> Iterator[str]:
+    stack = [(root, _repository_ignores(root).with_folder(root))]
+    while stack:
+        folder, ignores = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        subfolders = []
+        for entry in entries:
+            name = entry.name
+            path = entry.path
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                continue
+            if is_dir:
+                if (
+                    name.startswith(".")
+                    or name in _SKIPPED_DIRS
+                    or os.path.exists(os.path.join(path, "pyvenv.cfg"))
+                    or _matches(path, exclude)
+                    or ignores.ignores(path, True)
+                ):
+                    continue
+                subfolders.append(path)
+                continue
+            suffix = os.path.splitext(name)[1].lower()
+            if suffix in FRONT_MATTER_SUFFIXES:
+                pass
+            elif suffix in BARE_SUFFIXES:
+                if not _matches(path, include):
+                    continue
+            else:
+                continue
+            if _matches(path, exclude) or ignores.ignores(path, False):
+                continue
+            yield path
+        for sub in reversed(subfolders):
+            stack.append((sub, ignores.with_folder(sub)))
+
+
+def sorted_candidates(candidates: Sequence[Candidate]) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: c.display)
+
+
+def read_stdin_candidate(data: bytes, filename: str | None) -> Candidate:
+    name = filename or "-"
+    return Candidate(name, name, explicit=True, bare=is_bare(name), stdin_bytes=data)
+
+
+__all__ = ["Candidate", "DiscoveryError", "discover", "read_stdin_candidate"]

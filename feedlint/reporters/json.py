@@ -1,0 +1,29 @@
+"""``--format json``: the contract other tools parse.
+
+``{"version": 1, "files_checked": K, "diagnostics": [...]}``, each diagnostic with
+exactly file, line, column, end_line, end_column, code, rule, severity, message and
+pointer, sorted by file, line, column (then code).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, TextIO
+
+from feedlint.reporters._base import Reporter
+
+if TYPE_CHECKING:
+    from feedlint.engine import RunResult
+
+FORMAT_VERSION = 1
+
+
+class JsonReporter(Reporter):
+    def write(self, result: RunResult, out: TextIO) -> None:
+        document = {
+            "version": FORMAT_VERSION,
+            "files_checked": result.files_checked,
+            "diagnostics": [d.as_json() for d in result.diagnostics],
+        }
+        json.dump(document, out, ensure_ascii=False, indent=2)
+        out.write("\n")

@@ -1,0 +1,97 @@
+"""What a rule module is made of: its documented codes, its options, its context."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+from feedlint.diagnostics import Finding, Severity
+from feedlint.document import Article
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One code, documented the way ``feedlint rule CODE`` prints it.
+
+    ``example`` and ``fixed`` are front matter: a whole file when they start with
+    ``---``, otherwise fields laid over a valid article (the tests lint both, so
+    the documentation cannot drift from what the rule does).
+    """
+
+    code: str
+    name: str
+    summary: str
+    what: str
+    why: str
+    example: str
+    fixed: str
+    severity: Severity = Severity.ERROR
+    #: What ``--fix`` does for this code, if anything.
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A rule module's setting, configurable as ``[tool.feedlint.<module>] <name>``."""
+
+    default: Any
+    help: str
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What a check may know besides the article."""
+
+    options: Mapping[str, Any] = field(default_factory=dict)
+    #: Pointers whose values the schema rejected: rules leave them alone.
+    invalid: frozenset[str] = frozenset()
+    #: The time "now" for checks about the future.
+    now: datetime | None = None
+
+    def is_valid(self, pointer: str) -> bool:
+        """False when the schema rejected the value at ``pointer`` or one that holds it."""
+        if not self.invalid:
+            return True
+        while True:
+            if pointer in self.invalid:
+                return False
+            if not pointer:
+                return True
+            pointer = pointer.rsplit("/", 1)[0]
+
+
+class Check(Protocol):
+    def __call__(self, article: Article, context: RuleContext) -> Iterable[Finding]: ...
+
+
+class Collect(Protocol):
+    """Keep what a check across files needs of one article (picklable, small)."""
+
+    def __call__(self, article: Article, context: RuleContext) -> Any: ...
+
+
+class Across(Protocol):
+    """Findings that need every file: given (path, collected) pairs and the module's
+    options, yield (path, finding) with the finding's span already set."""
+
+    def __call__(
+        self, gathered: Sequence[tuple[str, Any]], options: Mapping[str, Any]
+    ) -> Iterable[tuple[str, Finding]]: ...
+
+
+@dataclass(frozen=True)
+class RuleModule:
+    """A family of codes and the check that finds them (``check`` is None for codes
+    the parser, the schema or the engine report themselves)."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    check: Check | None = None
+    collect: Collect | None = None
+    across: Across | None = None
+    options: Mapping[str, Option] = field(default_factory=dict)
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)

@@ -1,0 +1,165 @@
+"""FL0xx: the file and its YAML, reported by :mod:`feedlint.parsing` and the engine."""
+
+from __future__ import annotations
+
+from feedlint.diagnostics import Severity
+from feedlint.rules._base import Rule, RuleModule
+
+_VALID = '---\ntitle: "A headline"\n---\n'
+
+RULES = (
+    Rule(
+        code="FL001",
+        name="no-front-matter",
+        summary="The file does not start with a front matter block",
+        what="An article file must open with a line `---`, its YAML fields, and a closing "
+        "`---`. This file starts with something else.",
+        why="Without front matter there is no title, URL or date to publish: the feed "
+        "drops the file or shows it empty.",
+        example="# A headline\n\nJust a body.\n",
+        fixed='---\ntitle: "A headline"\n---\n# A headline\n',
+    ),
+    Rule(
+        code="FL002",
+        name="unclosed-front-matter",
+        summary="The front matter has no closing `---` line",
+        what="The opening `---` is there but no line `---` ends the front matter.",
+        why="Everything after the opening fence, body included, would be read as YAML.",
+        example='---\ntitle: "A headline"\n\nThe body.\n',
+        fixed='---\ntitle: "A headline"\n---\n\nThe body.\n',
+    ),
+    Rule(
+        code="FL003",
+        name="invalid-yaml",
+        summary="The front matter is not valid YAML",
+        what="The YAML parser could not read the front matter; the message gives its "
+        "reason and the position where it stopped.",
+        why="A loader that cannot parse the front matter cannot publish the article.",
+        example='---\ntitle: "A headline\nwebUrl: https://example.com/a\n---\n',
+        fixed='---\ntitle: "A headline"\nwebUrl: https://example.com/a\n---\n',
+    ),
+    Rule(
+        code="FL004",
+        name="front-matter-not-mapping",
+        summary="The front matter is not a mapping of fields",
+        what="The front matter parses, but as a list, a single value or nothing, instead "
+        "of `field: value` lines.",
+        why="An article is a set of named fields; a list or a bare value has none.",
+        example="---\n- title\n- webUrl\n---\n",
+        fixed=_VALID,
+    ),
+    Rule(
+        code="FL005",
+        name="duplicate-key",
+        summary="The same key appears twice in one mapping",
+        what="A key is set twice in the same mapping. Loaders keep the last value and "
+        "silently drop the first.",
+        why="Which of the two values is meant is a guess; often the first is the "
+        "corrected one and the stale one wins.",
+        example='---\ntitle: "Old headline"\ntitle: "New headline"\n---\n',
+        fixed='---\ntitle: "New headline"\n---\n',
+    ),
+    Rule(
+        code="FL006",
+        name="anchor-or-alias",
+        summary="YAML anchors and aliases are refused",
+        what="The front matter uses a YAML anchor (`&name`) or alias (`*name`).",
+        why="Articles are plain data; aliases let a few lines expand into gigabytes "
+        "(an alias bomb), so feedlint refuses them before building anything.",
+        example="---\nwebUrl: &u https://example.com/a\noriginalUrl: *u\n---\n",
+        fixed="---\nwebUrl: https://example.com/a\noriginalUrl: https://example.com/a\n---\n",
+    ),
+    Rule(
+        code="FL007",
+        name="invalid-utf8",
+        summary="The file is not valid UTF-8",
+        what="A byte sequence in the file is not UTF-8, often a file saved as Latin-1 "
+        "or Windows-1252.",
+        why="Readers would see mangled characters, and a strict loader refuses the file.",
+        example="---\ntitle: caf\\xe9 (Latin-1 byte)\n---\n",
+        fixed='---\ntitle: "café"\n---\n',
+    ),
+    Rule(
+        code="FL008",
+        name="binary-file",
+        summary="The file is binary, not text",
+        what="The file holds NUL bytes, so it is not a text article (an image or an "
+        "archive saved under an article's name).",
+        why="It cannot be published as an article.",
+        example="\\x89PNG\\r\\n\\x1a\\n\\x00\\x00...",
+        fixed=_VALID,
+    ),
+    Rule(
+        code="FL009",
+        name="empty-file",
+        summary="The file is empty",
+        what="The file is empty or holds only white space.",
+        why="An empty article is usually a failed export or a truncated write.",
+        example="",
+        fixed=_VALID,
+    ),
+    Rule(
+        code="FL010",
+        name="file-too-large",
+        summary="The file is larger than the size limit",
+        what="The file is over the size limit (5 MiB by default) and is not parsed.",
+        why="An article is a few kilobytes; a huge file is a mistake, and parsing it "
+        "would cost time and memory in every run.",
+        example="(a 6 MiB file)",
+        fixed="(the article alone, a few kilobytes)",
+    ),
+    Rule(
+        code="FL011",
+        name="ambiguous-boolean",
+        summary="An unquoted yes/no/on/off is a boolean to some loaders and text to others",
+        what="A plain `yes`, `no`, `on`, `off` (any case) or `True`-style spelling: YAML "
+        "1.1 loaders read a boolean, YAML 1.2 loaders a string.",
+        why="The same file means different things to different tools. `true` and "
+        "`false` mean one thing everywhere.",
+        example="---\npublished: yes\n---\n",
+        fixed="---\npublished: true\n---\n",
+        severity=Severity.WARNING,
+    ),
+    Rule(
+        code="FL012",
+        name="unsupported-tag",
+        summary="A YAML tag such as !!python/object or !!binary",
+        what="A value carries an explicit YAML tag other than the plain types.",
+        why="Tags ask a loader to build objects, run constructors or decode data; an "
+        "article is plain text, numbers and lists. feedlint never builds tagged "
+        "objects and reads the value as plain data.",
+        example="---\ntitle: !!python/object:os.system echo\n---\n",
+        fixed='---\ntitle: "echo"\n---\n',
+    ),
+    Rule(
+        code="FL013",
+        name="unreadable-file",
+        summary="The file cannot be read",
+        what="The file could not be opened or read: no permission, a broken symbolic "
+        "link, a folder where a file was expected, or it vanished during the run.",
+        why="A file nobody can read is a file nobody checked.",
+        example="(a file with mode 000)",
+        fixed="(the same file, readable)",
+    ),
+    Rule(
+        code="FL014",
+        name="invalid-key",
+        summary="A key is a list or mapping instead of a name",
+        what="YAML allows complex keys (`? [a, b]`); article fields are plain names.",
+        why="No consumer of the article can look such a field up.",
+        example="---\n? [title, name]\n: A headline\n---\n",
+        fixed='---\ntitle: "A headline"\n---\n',
+    ),
+    Rule(
+        code="FL015",
+        name="nesting-too-deep",
+        summary="The front matter nests far deeper than an article can",
+        what="Lists and mappings nest more than 64 levels deep.",
+        why="An article is about six levels deep; thousands of levels are an attack on "
+        "the parser, refused before it recurses.",
+        example="---\ntitle: [[[[[[[[ ... 10,000 levels ... ]]]]]]]]\n---\n",
+        fixed=_VALID,
+    ),
+)
+
+MODULE = RuleModule(name="file", rules=RULES)

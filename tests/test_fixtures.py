@@ -1,0 +1,73 @@
+"""Fixture articles: every failing file declares the codes and lines it must produce.
+
+A declaration is a comment ``# expect: FL103@4 FL101@1`` anywhere in the file, or
+a sidecar ``<file>.expect`` with the same ``CODE@LINE`` words (for JSON, which has
+no comments). The produced (code, line) pairs must match exactly: a missing
+diagnostic and an extra one (a cascade) both fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from feedlint.discovery import is_bare
+from feedlint.engine import Linter
+from feedlint.settings import Settings
+from tests.conftest import FIXTURES, run_feedlint
+
+_EXPECT = re.compile(r"#\s*expect:((?:\s+FL\d{3}@\d+)+)")
+
+
+def fixture_files(kind: str) -> list[Path]:
+    return sorted(p for p in (FIXTURES / kind).iterdir() if p.suffix != ".expect")
+
+
+def expected(path: Path) -> Counter[tuple[str, int]]:
+    sidecar = path.with_name(path.name + ".expect")
+    if sidecar.exists():
+        words = sidecar.read_text().split()
+    else:
+        words = [w for m in _EXPECT.finditer(path.read_text("utf-8")) for w in m.group(1).split()]
+    pairs = Counter()
+    for word in words:
+        code, line = word.split("@")
+        pairs[(code, int(line))] += 1
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    return Linter(Settings())
+
+
+@pytest.mark.parametrize("path", fixture_files("fail"), ids=lambda p: p.name)
+def test_failing_fixture(path: Path, linter: Linter) -> None:
+    want = expected(path)
+    assert want, f"{path.name} declares no expected diagnostics"
+    result = linter.lint_bytes(path.name, path.read_bytes(), bare=is_bare(path.name))
+    got = Counter((d.code, d.line) for d in result.diagnostics)
+    assert got == want, "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
+
+
+@pytest.mark.parametrize("path", fixture_files("pass"), ids=lambda p: p.name)
+def test_passing_fixture(path: Path, linter: Linter) -> None:
+    result = linter.lint_bytes(path.name, path.read_bytes(), bare=is_bare(path.name))
+    assert result.diagnostics == []
+
+
+def test_fixtures_end_to_end() -> None:
+    """The same fixtures through the command line, in one run, as JSON."""
+    files = fixture_files("fail") + fixture_files("pass")
+    run = run_feedlint(["check", "--format", "json", *map(str, files)])
+    assert run.returncode == 1, run.stderr
+    report = run.json()
+    assert report["files_checked"] == len(files)
+    by_file: dict[str, Counter[tuple[str, int]]] = {}
+    for d in report["diagnostics"]:
+        by_file.setdefault(Path(d["file"]).name, Counter())[(d["code"], d["line"])] += 1
+    for path in files:
+        assert by_file.get(path.name, Counter()) == expected(path), path.name
