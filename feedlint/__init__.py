@@ -18,21 +18,19 @@ from feedlint.engine import FileResult, Linter, RunResult
 from feedlint.parsing import ParseResult, parse
 from feedlint.settings import Settings
 
-__all__ = sorted(
-    [
-        "Article",
-        "Diagnostic",
-        "FileResult",
-        "Finding",
-        "Fix",
-        "Linter",
-        "ParseResult",
-        "RunResult",
-        "Settings",
-        "Severity",
-        "SourceMap",
-        "Span",
-        "__version__",
-        "parse",
-    ]
-)
+__all__ = [
+    "Article",
+    "Diagnostic",
+    "FileResult",
+    "Finding",
+    "Fix",
+    "Linter",
+    "ParseResult",
+    "RunResult",
+    "Settings",
+    "Severity",
+    "SourceMap",
+    "Span",
+    "__version__",
+    "parse",
+]

@@ -74,11 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0].startswith("-") and args_list[0] not in (
-        "-h", "--help", "--version"
-    ):
-        args_list.insert(0, "check")
     parser = build_parser()
+    commands = next(
+        a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+    )
+    if not args_list or args_list[0] not in (*commands, "-h", "--help", "--version"):
+        # `feedlint seeds/` and `feedlint --format json .` mean `feedlint check ...`.
+        args_list.insert(0, "check")
     args = parser.parse_args(args_list)
     verbose = getattr(args, "verbose", False)
     try:

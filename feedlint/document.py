@@ -76,10 +76,7 @@ class LineIndex:
 
     def line_end(self, line: int) -> int:
         """Offset of the end of ``line``'s content (before ``\\r\\n`` or ``\\n``)."""
-        if line < len(self._starts):
-            end = self._starts[line] - 1
-        else:
-            end = len(self._text)
+        end = self._starts[line] - 1 if line < len(self._starts) else len(self._text)
         if end > self._starts[line - 1] and self._text[end - 1] == "\r":
             end -= 1
         return end

@@ -232,7 +232,7 @@ class _Builder:
         try:
             for event in yaml.parse(yaml_text, Loader=_Loader):
                 anchor = getattr(event, "anchor", None)
-                if isinstance(event, yaml.AliasEvent):
+                if isinstance(event, yaml.AliasEvent) and anchor is not None:
                     first, uses = aliases.get(anchor, (event, 0))
                     aliases[anchor] = (first, uses + 1)
                 elif anchor is not None:
@@ -338,7 +338,7 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag in (_STR, _TIMESTAMP):
             return node.value
         if tag == _INT:
             return _constructor.construct_yaml_int(node)

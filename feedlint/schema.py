@@ -114,7 +114,9 @@ class ArticleSchema:
             cls.check_schema(self.schema)
         except exceptions.SchemaError as err:
             path = "/".join(str(p) for p in err.absolute_path) or "(root)"
-            raise SchemaError(f"{self.source}: not a valid JSON Schema at {path}: {err.message}")
+            raise SchemaError(
+                f"{self.source}: not a valid JSON Schema at {path}: {err.message}"
+            ) from err
         return cls(self.schema)
 
     def check(self, data: Any) -> list[Finding]:
@@ -162,16 +164,17 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
     path = human_path(pointer)
     code = _CODE_BY_KEYWORD.get(keyword, "FL100")
     instance = error.instance
+    value: Any = error.validator_value
     if keyword == "required":
         present = instance if isinstance(instance, dict) else {}
-        for name in error.validator_value:
+        for name in value:
             if name not in present:
                 where = "the article" if not pointer else path
                 yield Finding(code, f'{where} is missing the required field "{name}"', pointer)
         return
     if keyword == "dependentRequired":
         present = instance if isinstance(instance, dict) else {}
-        for name, needed in error.validator_value.items():
+        for name, needed in value.items():
             if name in present:
                 for other in needed:
                     if other not in present:
@@ -184,7 +187,8 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
                         )
         return
     if keyword in ("additionalProperties", "unevaluatedProperties"):
-        allowed = set(error.schema.get("properties", {}))
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        allowed = set(schema.get("properties", {}))
         for extra in _extra_keys(error):
             child = f"{pointer}/{escape_pointer_token(extra)}"
             where = "" if not pointer else f" in {path}"
@@ -197,16 +201,16 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
             yield Finding(code, message, child, target="key")
         return
     if keyword in ("minLength", "minItems", "minProperties") or (
-        keyword == "pattern" and error.validator_value == "\\S"
+        keyword == "pattern" and value == "\\S"
     ):
         yield Finding("FL104", f"{path} must not be empty", pointer)
         return
     expected = describe(error.schema, root)
     if keyword == "enum":
-        options = ", ".join(json.dumps(v) for v in error.validator_value)
+        options = ", ".join(json.dumps(v) for v in value)
         expected = f"one of {options}"
     elif keyword == "const":
-        expected = json.dumps(error.validator_value)
+        expected = json.dumps(value)
     if expected:
         yield Finding(code, f"{path} must be {expected}, got {show_value(instance)}", pointer)
     else:
@@ -219,8 +223,9 @@ def _extra_keys(error: ValidationError) -> list[str]:
     instance = error.instance
     if not isinstance(instance, dict):
         return []
-    properties = error.schema.get("properties", {})
-    patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    properties = schema.get("properties", {})
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
     return [
         key
         for key in instance
@@ -254,7 +259,7 @@ def describe(schema: Any, root: dict[str, Any] | None = None) -> str:
         return str(schema["x-expected"])
     kind = schema.get("type")
     if isinstance(kind, list):
-        return " or ".join(_TYPE_NAMES.get(k, k) for k in kind)
+        return " or ".join(_TYPE_NAMES.get(str(k), str(k)) for k in kind)
     if kind in ("integer", "number"):
         noun = "an integer" if kind == "integer" else "a number"
         low = schema.get("minimum")
@@ -283,7 +288,7 @@ def describe(schema: Any, root: dict[str, Any] | None = None) -> str:
 
 
 def _plural(phrase: str) -> str:
-    """``non-empty string`` -> ``non-empty strings``; ``mapping of fields`` -> ``mappings of fields``."""
+    """``non-empty string`` -> ``non-empty strings``; ``mapping of x`` -> ``mappings of x``."""
     head, sep, tail = phrase.partition(" of ")
     words = head.split(" ")
     words[-1] += "s"

@@ -50,7 +50,8 @@ def test_failing_fixture(path: Path, linter: Linter) -> None:
     assert want, f"{path.name} declares no expected diagnostics"
     result = linter.lint_bytes(path.name, path.read_bytes(), bare=is_bare(path.name))
     got = Counter((d.code, d.line) for d in result.diagnostics)
-    assert got == want, "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
+    shown = "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
+    assert got == want, shown
 
 
 @pytest.mark.parametrize("path", fixture_files("pass"), ids=lambda p: p.name)
