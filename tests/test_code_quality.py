@@ -18,8 +18,8 @@ def _tool(module: str) -> None:
 
 def test_ruff() -> None:
     _tool("ruff")
-    proc = subprocess.run(["ruff", "check", "feedlint", "tests", "benchmarks"],
-                          cwd=ROOT, capture_output=True, text=True)
+    folders = [f for f in ("feedlint", "tests", "benchmarks") if (ROOT / f).is_dir()]
+    proc = subprocess.run(["ruff", "check", *folders], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
