@@ -98,10 +98,8 @@ def parse_web_url(text: str) -> WebUrl | str:
             "holds a user name or password before the host (the part up to '@'); remove "
             "it: browsers may hide the real host behind it"
         )
-    if netloc.startswith("["):
-        hostname = netloc[: netloc.find("]") + 1]
-    else:
-        hostname = netloc.partition(":")[0]
+    bracketed = netloc.startswith("[")
+    hostname = netloc[: netloc.find("]") + 1] if bracketed else netloc.partition(":")[0]
     if not hostname:
         return "has no host"
     try:

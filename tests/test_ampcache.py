@@ -58,12 +58,16 @@ URL_VECTORS = [
 ]
 
 
-@pytest.mark.parametrize(("host", "subdomain"), SUBDOMAIN_VECTORS, ids=[v[0][:40] for v in SUBDOMAIN_VECTORS])
+@pytest.mark.parametrize(
+    ("host", "subdomain"), SUBDOMAIN_VECTORS, ids=[v[0][:40] for v in SUBDOMAIN_VECTORS]
+)
 def test_subdomain_vectors(host: str, subdomain: str) -> None:
     assert cache_subdomain(host) == subdomain
 
 
-@pytest.mark.parametrize(("url", "kind", "expected"), URL_VECTORS, ids=[v[0][:40] for v in URL_VECTORS])
+@pytest.mark.parametrize(
+    ("url", "kind", "expected"), URL_VECTORS, ids=[v[0][:40] for v in URL_VECTORS]
+)
 def test_url_vectors(url: str, kind: str, expected: str) -> None:
     assert cache_url(url, kind) == expected
 
@@ -89,7 +93,7 @@ def test_mixed_scripts_hash_over_the_ascii_host() -> None:
     # Unicode and punycode spellings of a host that mixes scripts hash alike.
     unicode_host = "hello." + ".".join(
         label[4:].encode("ascii").decode("punycode")
-        for label in "xn--4gbrim.xn----rmckbbajlc6dj7bxne2c.xn--wgbh1c".split(".")
+        for label in ("xn--4gbrim", "xn----rmckbbajlc6dj7bxne2c", "xn--wgbh1c")
     )
     assert cache_subdomain(unicode_host) == SUBDOMAIN_VECTORS[8][1]
 

@@ -112,7 +112,8 @@ RULES = (
         summary="Related coverage published well before its article",
         what="A related item's `publishedDateTime` is earlier than the article's by more "
         "than the tolerance (option `related-tolerance`, one day by default). Skipped "
-        "when the article's own date is invalid or in the future.",
+        "when either date is invalid, in the future or before the floor (those are "
+        "reported by themselves).",
         why="Related items are coverage of the same story, normally later than the "
         "article; one much older is often from another story or has a wrong date.",
         example="publishedDateTime: 2023-08-07T08:11:00Z\nrelated:\n"
@@ -375,6 +376,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                 "article in a news feed: a placeholder or a wrong year?",
                 pointer,
             )
+            continue  # a placeholder date is not compared with others
         if pointer == "/publishedDateTime":
             article_time = reading.instant
         else:

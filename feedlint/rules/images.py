@@ -176,11 +176,16 @@ def _check_image(pointer: str, image: Mapping[str, Any], context: RuleContext,
         and hints.width != hints.height
         and (width, height) == (hints.height, hints.width)
     ):
-        source = hints.width_source
+        source, verb = hints.width_source, "means"
         if hints.height_source != source:
-            source = f"{hints.width_source} and {hints.height_source}"
+            verb = "mean"
+            # "w=640 in the URL" and "h=480 in the URL": name the URL once.
+            source = (
+                f"{hints.width_source.removesuffix(' in the URL')} and "
+                f"{hints.height_source.removesuffix(' in the URL')} in the URL"
+            )
         message = (
-            f"{where}.width and height are swapped: {source} means "
+            f"{where}.width and height are swapped: {source} {verb} "
             f"{hints.width} x {hints.height} (width x height), declared {width} x {height}"
         )
         yield Finding("FL303", message, width_pointer,

@@ -7,7 +7,8 @@ in punycode), the default port and the fragment dropped, an empty path read as
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from feedlint.diagnostics import Finding
 from feedlint.document import Article, human_path
@@ -51,10 +52,8 @@ RULES = (
 )
 
 
-def _url(item: dict[str, object] | object, pointer: str, context: RuleContext) -> WebUrl | None:
-    if not isinstance(item, dict):
-        return None
-    text = text_value(item, "webUrl", pointer, context)
+def _url(item: Mapping[str, Any], key: str, pointer: str, context: RuleContext) -> WebUrl | None:
+    text = text_value(item, key, pointer, context)
     if text is None:
         return None
     parsed = parse_web_url(text)
@@ -65,7 +64,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     data = article.data
     own: dict[str, str] = {}
     for key in ("webUrl", "originalUrl"):
-        url = _url(data, f"/{key}", context)
+        url = _url(data, key, f"/{key}", context)
         if url is not None:
             own.setdefault(url.comparable, key)
     seen: dict[str, str] = {}
@@ -73,7 +72,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
         if not prefix:
             continue
         pointer = f"{prefix}/webUrl"
-        url = _url(item, pointer, context)
+        url = _url(item, "webUrl", pointer, context)
         if url is None:
             continue
         key = url.comparable

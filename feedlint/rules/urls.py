@@ -268,13 +268,20 @@ def _check_provider(
 def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     options = context.options
     urls: dict[str, WebUrl] = {}
+    # An invalid cdnAmpWebUrl is reported as FL207, with the right value, when
+    # its ampWebUrl is valid: what is wrong with it is that it was not derived.
+    invalid_cdn: dict[str, Finding] = {}
     for pointer, value in url_fields(article.data):
         if not isinstance(value, str) or not context.is_valid(pointer):
             continue
         parsed = parse_web_url(value)
         field = human_path(pointer)
         if isinstance(parsed, str):
-            yield Finding("FL201", f"{field} {parsed}", pointer)
+            finding = Finding("FL201", f"{field} {parsed}", pointer)
+            if pointer.endswith("/cdnAmpWebUrl"):
+                invalid_cdn[pointer] = finding
+            else:
+                yield finding
             continue
         urls[pointer] = parsed
         if parsed.scheme == "http":
@@ -332,7 +339,11 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                 )
 
         amp_pointer = f"{prefix}/ampWebUrl"
+        cdn_pointer = f"{prefix}/cdnAmpWebUrl"
         amp = urls.get(amp_pointer)
+        off_site = amp is not None and web is not None and not same_site(amp.host, web.host)
+        if (amp is None or off_site) and cdn_pointer in invalid_cdn:
+            yield invalid_cdn[cdn_pointer]
         if amp is None:
             continue
         if web is not None and not same_site(amp.host, web.host):
@@ -344,15 +355,14 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                 amp_pointer,
             )
             continue
-        cdn_pointer = f"{prefix}/cdnAmpWebUrl"
-        cdn = urls.get(cdn_pointer)
-        if cdn is None:
+        cdn_text = text_value(item, "cdnAmpWebUrl", cdn_pointer, context)
+        if cdn_text is None:
             continue
         try:
             expected = cache_url(amp.text)
         except AmpCacheError:  # pragma: no cover - a parsed URL always has a cache URL
             continue
-        if cdn.text != expected:
+        if cdn_text != expected:
             yield Finding(
                 "FL207",
                 f"{human_path(cdn_pointer)} is not the AMP Cache URL of ampWebUrl; "
