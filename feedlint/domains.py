@@ -12,12 +12,17 @@ from __future__ import annotations
 
 import encodings.idna
 import ipaddress
+import re
 import unicodedata
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from publicsuffixlist import PublicSuffixList
+
+
+#: A host of plain letter-digit-hyphen labels (the fast path; others are checked label by label).
+_PLAIN_NAME = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)(?:\.(?!-)[a-z0-9-]{1,63}(?<!-))*")
 
 
 class HostError(ValueError):
@@ -95,6 +100,8 @@ def ascii_host(host: str) -> str:
             raise HostError("is not a valid IPv4 address") from None
     if len(name) > 253:
         raise HostError(f"is {len(name)} characters long; DNS allows at most 253")
+    if _PLAIN_NAME.fullmatch(name) and "xn--" not in name:
+        return name
     for label in name.split("."):
         problem = _label_problem(label)
         if problem:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from feedlint.diagnostics import Finding, Fix, Severity, Span
@@ -334,28 +335,40 @@ def _dates(article: Article, context: RuleContext) -> Iterator[tuple[str, str]]:
             yield pointer, value
 
 
+@lru_cache(maxsize=8)
+def _limits(skew: Any, tolerance: Any, floor: Any) -> tuple[timedelta, timedelta, datetime]:
+    """The options as values, read once per run rather than once per file."""
+    return (
+        duration(skew, "clock-skew"),
+        duration(tolerance, "related-tolerance"),
+        _floor(floor),
+    )
+
+
 def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     options = context.options
-    skew = duration(options.get("clock-skew", "5m"), "clock-skew")
-    tolerance = duration(options.get("related-tolerance", "1d"), "related-tolerance")
-    floor = _floor(options.get("floor", "1995-01-01"))
+    skew, tolerance, floor = _limits(
+        options.get("clock-skew", "5m"),
+        options.get("related-tolerance", "1d"),
+        options.get("floor", "1995-01-01"),
+    )
     _feed_order(options)
     now = context.now or datetime.now(UTC)
     article_time: datetime | None = None
     readings: list[tuple[str, Timestamp]] = []
     for pointer, text in _dates(article, context):
-        field = human_path(pointer)
         reading = read_timestamp(text)
         if isinstance(reading, DateProblem):
             fix = None
             if reading.suggestion is not None:
                 fix = Fix(pointer, reading.suggestion, "write the date the RFC 3339 way")
-            yield Finding(reading.code, f"{field} {text} {reading.message}", pointer, fix=fix)
+            message = f"{human_path(pointer)} {text} {reading.message}"
+            yield Finding(reading.code, message, pointer, fix=fix)
             continue
         if reading.unknown_offset:
             yield Finding(
                 "FL404",
-                f"{field} {text} has the offset -00:00, which RFC 3339 reserves for "
+                f"{human_path(pointer)} {text} has the offset -00:00, which RFC 3339 reserves for "
                 "\"UTC, local offset unknown\"; write Z for UTC, or the real offset",
                 pointer,
             )
@@ -363,7 +376,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
         if future > skew:
             yield Finding(
                 "FL405",
-                f"{field} {text} is {_human(future)} in the future (now is "
+                f"{human_path(pointer)} {text} is {_human(future)} in the future (now is "
                 f"{now.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}); check the year, "
                 "month and time zone",
                 pointer,
@@ -372,8 +385,8 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
         if reading.instant < floor:
             yield Finding(
                 "FL407",
-                f"{field} {text} is before {floor.date().isoformat()}, earlier than any "
-                "article in a news feed: a placeholder or a wrong year?",
+                f"{human_path(pointer)} {text} is before {floor.date().isoformat()}, earlier "
+                "than any article in a news feed: a placeholder or a wrong year?",
                 pointer,
             )
             continue  # a placeholder date is not compared with others

@@ -167,6 +167,8 @@ def _check_image(pointer: str, image: Mapping[str, Any], context: RuleContext,
     if isinstance(url, str):
         return
     hints = size_hints(url)
+    if hints.width is None and hints.height is None and hints.fit is None:
+        return
     where = human_path(pointer)
 
     # Both sides exact and the declared size is that the other way round.

@@ -243,12 +243,14 @@ def _check_provider(
     web = urls.get(f"{prefix}/webUrl")
     if domain_text is None or web is None:
         return
-    field = human_path(pointer)
     try:
         domain = ascii_host(domain_text)
     except HostError as err:
-        yield Finding("FL203", f'{field} "{domain_text}" is not a valid domain name: it {err}',
-                      pointer)
+        yield Finding(
+            "FL203",
+            f'{human_path(pointer)} "{domain_text}" is not a valid domain name: it {err}',
+            pointer,
+        )
         return
     checked = [("webUrl", web)]
     original = urls.get(f"{prefix}/originalUrl")
@@ -261,7 +263,9 @@ def _check_provider(
         if problem is None:
             continue
         suggestion = registrable_domain(url.host) or url.host
-        yield Finding("FL203", f'{field} "{domain_text}" {problem}: use "{suggestion}"', pointer)
+        yield Finding(
+            "FL203", f'{human_path(pointer)} "{domain_text}" {problem}: use "{suggestion}"', pointer
+        )
         return
 
 
@@ -275,9 +279,8 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
         if not isinstance(value, str) or not context.is_valid(pointer):
             continue
         parsed = parse_web_url(value)
-        field = human_path(pointer)
         if isinstance(parsed, str):
-            finding = Finding("FL201", f"{field} {parsed}", pointer)
+            finding = Finding("FL201", f"{human_path(pointer)} {parsed}", pointer)
             if pointer.endswith("/cdnAmpWebUrl"):
                 invalid_cdn[pointer] = finding
             else:
@@ -287,7 +290,8 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
         if parsed.scheme == "http":
             yield Finding(
                 "FL202",
-                f"{field} uses http:, not https:; use https{value[4:]} if the site serves it",
+                f"{human_path(pointer)} uses http:, not https:; use https{value[4:]} if the "
+                "site serves it",
                 pointer,
             )
 
