@@ -4,8 +4,11 @@ Codes come in families, one hundred each:
 
 - ``FL0xx`` the file and its YAML (:mod:`feedlint.rules.file_syntax`)
 - ``FL1xx`` the schema (:mod:`feedlint.rules.schema_shape`)
-- ``FL2xx`` URLs, ``FL3xx`` images, ``FL4xx`` dates, ``FL5xx`` the secured field,
-  related items and duplicates across files (content rules)
+- ``FL2xx`` URLs (:mod:`~feedlint.rules.urls`), ``FL3xx`` images
+  (:mod:`~feedlint.rules.images`), ``FL4xx`` dates (:mod:`~feedlint.rules.dates`),
+  ``FL5xx`` the secured field (:mod:`~feedlint.rules.secured`), related items
+  (:mod:`~feedlint.rules.related`) and duplicates across files
+  (:mod:`~feedlint.rules.duplicates`): the content rules
 - ``FL6xx`` links checked with ``--probe``
 - ``FL8xx`` suppression comments
 - ``FL9xx`` feedlint's own failures (:mod:`feedlint.rules.internal`)
@@ -15,12 +18,28 @@ A module is listed here by hand: there is no plugin discovery to go wrong.
 
 from __future__ import annotations
 
-from feedlint.rules import file_syntax, internal, schema_shape
+from feedlint.rules import (
+    dates,
+    duplicates,
+    file_syntax,
+    images,
+    internal,
+    related,
+    schema_shape,
+    secured,
+    urls,
+)
 from feedlint.rules._base import Option, Rule, RuleContext, RuleModule
 
 MODULES: tuple[RuleModule, ...] = (
     file_syntax.MODULE,
     schema_shape.MODULE,
+    urls.MODULE,
+    images.MODULE,
+    dates.MODULE,
+    secured.MODULE,
+    related.MODULE,
+    duplicates.MODULE,
     internal.MODULE,
 )
 

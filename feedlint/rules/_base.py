@@ -17,7 +17,9 @@ class Rule:
 
     ``example`` and ``fixed`` are front matter: a whole file when they start with
     ``---``, otherwise fields laid over a valid article (the tests lint both, so
-    the documentation cannot drift from what the rule does).
+    the documentation cannot drift from what the rule does). A rule whose example
+    can only be described, not written (a 6 MiB file, two files linted together,
+    an option switched on), sets ``illustrative`` and writes it in parentheses.
     """
 
     code: str
@@ -30,6 +32,8 @@ class Rule:
     severity: Severity = Severity.ERROR
     #: What ``--fix`` does for this code, if anything.
     fix: str = ""
+    #: ``example``/``fixed`` describe files rather than being them: not linted by tests.
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)

@@ -78,6 +78,7 @@ RULES = (
         why="Readers would see mangled characters, and a strict loader refuses the file.",
         example="---\ntitle: caf\\xe9 (Latin-1 byte)\n---\n",
         fixed='---\ntitle: "café"\n---\n',
+        illustrative=True,
     ),
     Rule(
         code="FL008",
@@ -88,6 +89,7 @@ RULES = (
         why="It cannot be published as an article.",
         example="\\x89PNG\\r\\n\\x1a\\n\\x00\\x00...",
         fixed=_VALID,
+        illustrative=True,
     ),
     Rule(
         code="FL009",
@@ -107,6 +109,7 @@ RULES = (
         "would cost time and memory in every run.",
         example="(a 6 MiB file)",
         fixed="(the article alone, a few kilobytes)",
+        illustrative=True,
     ),
     Rule(
         code="FL011",
@@ -140,6 +143,7 @@ RULES = (
         why="A file nobody can read is a file nobody checked.",
         example="(a file with mode 000)",
         fixed="(the same file, readable)",
+        illustrative=True,
     ),
     Rule(
         code="FL014",
@@ -159,6 +163,7 @@ RULES = (
         "the parser, refused before it recurses.",
         example="---\ntitle: [[[[[[[[ ... 10,000 levels ... ]]]]]]]]\n---\n",
         fixed=_VALID,
+        illustrative=True,
     ),
 )
 

@@ -14,6 +14,7 @@ INTERNAL_ERROR = Rule(
     "the message names the check so the crash can be reported with the file.",
     example="---\n(any file that makes a check crash)\n---\n",
     fixed="---\n(the same file, once the check is fixed)\n---\n",
+    illustrative=True,
 )
 
 UNKNOWN_CODE = Rule(

@@ -14,6 +14,7 @@ RULES = (
         why="Your schema says so.",
         example="(depends on the schema)",
         fixed="(depends on the schema)",
+        illustrative=True,
     ),
     Rule(
         code="FL101",

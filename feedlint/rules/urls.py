@@ -1,0 +1,379 @@
+"""FL2xx: an article's URLs are valid, secure, clean and agree with each other.
+
+Every URL field (``originalUrl``, ``webUrl``, ``ampWebUrl``, ``cdnAmpWebUrl``,
+``images[].url``, and the same inside related items) must be an absolute
+http(s) URL with a valid host; ``provider.domain`` must own the host of
+``webUrl`` (by the Public Suffix List); ``ampWebUrl`` stays on the site of
+``webUrl`` and ``cdnAmpWebUrl`` is exactly its Google AMP Cache URL.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+from feedlint.ampcache import AmpCacheError, cache_url
+from feedlint.diagnostics import Finding, Fix, Severity
+from feedlint.document import Article, human_path
+from feedlint.domains import (
+    HostError,
+    ascii_host,
+    is_ip,
+    is_public_suffix,
+    is_within,
+    registrable_domain,
+    same_site,
+)
+from feedlint.rules._base import Option, Rule, RuleContext, RuleModule
+from feedlint.rules._fields import items, text_value, url_fields
+from feedlint.weburl import WebUrl, parse_web_url
+
+#: Query parameters that only say where a reader came from (``*`` ends a prefix).
+DEFAULT_TRACKING_PARAMETERS = (
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "gclsrc",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "twclid",
+    "ttclid",
+    "li_fat_id",
+    "mc_cid",
+    "mc_eid",
+    "yclid",
+    "igshid",
+    "_ga",
+    "_gl",
+    "_hsenc",
+    "_hsmi",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "vero_id",
+    "wt_mc",
+)
+
+HOST_MODES = ("registrable-domain", "exact", "any")
+
+OPTIONS = {
+    "tracking-parameters": Option(
+        list(DEFAULT_TRACKING_PARAMETERS),
+        "query parameters reported by FL204 in webUrl and originalUrl (a trailing * "
+        "matches a prefix; case is ignored)",
+    ),
+    "original-url-host": Option(
+        "registrable-domain",
+        "how far originalUrl's host may differ from webUrl's (FL205): "
+        "registrable-domain (www.example.com and example.com agree), exact, or any",
+    ),
+}
+
+RULES = (
+    Rule(
+        code="FL201",
+        name="invalid-url",
+        summary="A URL that a browser cannot open as a web page address",
+        what="A URL field (originalUrl, webUrl, ampWebUrl, cdnAmpWebUrl, an image's url, "
+        "the same in related items) is not an absolute http(s) URL with a valid host: it "
+        "holds a space, a control or invisible character, is relative or "
+        "scheme-relative, uses another scheme (javascript:, data:, file:), has a user name "
+        "before the host, a port that is not a number, or a host that is not a valid "
+        "domain name or IP address. Internationalized hosts (bücher.ch) are valid.",
+        why="Readers click these links and crawlers fetch them; an invalid one is a dead "
+        "link at best, and a javascript: or user@host URL is a way to attack readers.",
+        example='webUrl: "https://www.example.com/2023/08/07/a\\u200bheadline/"\n',
+        fixed='webUrl: "https://www.example.com/2023/08/07/a-headline/"\n',
+    ),
+    Rule(
+        code="FL202",
+        name="insecure-url",
+        summary="An http: URL where https: is expected",
+        what="A URL field uses http: instead of https:.",
+        why="Browsers warn about or block plain-http pages and mixed-content images; "
+        "almost every publisher serves https today.",
+        example="webUrl: http://www.example.com/2023/08/07/a-headline/\n",
+        fixed="webUrl: https://www.example.com/2023/08/07/a-headline/\n",
+        severity=Severity.WARNING,
+    ),
+    Rule(
+        code="FL203",
+        name="provider-domain-mismatch",
+        summary="provider.domain does not own the host of webUrl",
+        what="`provider.domain` must be the host of `webUrl` (and of `originalUrl`) or a "
+        "parent domain of it that a publisher can own: a registrable domain by the Public "
+        "Suffix List, or a subdomain of one (`wsj.com` for `www.wsj.com`, `acm.org` for "
+        "`cacm.acm.org`, `bbc.co.uk` for `www.bbc.co.uk`). A public suffix such as "
+        "`co.uk` is not a publisher's domain. Checked for the article and every related "
+        "item.",
+        why="The feed attributes the article to its provider by this domain; a wrong one "
+        "credits another publisher or groups unrelated sites together.",
+        example="webUrl: https://www.bbc.co.uk/news/a\nprovider:\n  name: BBC\n"
+        "  domain: co.uk\n",
+        fixed="webUrl: https://www.bbc.co.uk/news/a\nprovider:\n  name: BBC\n"
+        "  domain: bbc.co.uk\n",
+    ),
+    Rule(
+        code="FL204",
+        name="tracking-parameters",
+        summary="A tracking parameter (utm_*, fbclid, ...) in an article URL",
+        what="`webUrl` or `originalUrl` (of the article or a related item) carries query "
+        "parameters that only record where a reader came from: `utm_*`, `fbclid`, "
+        "`gclid`, `mc_cid` and others (option `tracking-parameters`).",
+        why="The canonical URL must be the same for every reader; tracking parameters "
+        "split one article into many URLs and defeat duplicate detection.",
+        example="webUrl: https://www.example.com/a?utm_source=twitter&id=7\n",
+        fixed="webUrl: https://www.example.com/a?id=7\n",
+        severity=Severity.WARNING,
+        fix="Drops the tracking parameters from webUrl, keeping the other parameters in "
+        "order. originalUrl is left as it is: it records where the article was found.",
+    ),
+    Rule(
+        code="FL205",
+        name="url-host-mismatch",
+        summary="webUrl and originalUrl are on different sites",
+        what="`originalUrl` names another host than `webUrl`. By default hosts of one "
+        "registrable domain agree (`techstory.in` and `www.techstory.in`); the option "
+        "`original-url-host` makes it `exact` or turns it off (`any`).",
+        why="Both URLs name the same article; another site usually means one of them was "
+        "copied from the wrong article.",
+        example="webUrl: https://www.example.com/a\noriginalUrl: https://www.example.org/a\n",
+        fixed="webUrl: https://www.example.com/a\noriginalUrl: https://example.com/a\n",
+        severity=Severity.WARNING,
+    ),
+    Rule(
+        code="FL206",
+        name="amp-url-off-site",
+        summary="ampWebUrl is on another site than webUrl",
+        what="`ampWebUrl` must share the registrable domain of `webUrl` "
+        "(`amp.techcrunch.com` for `techcrunch.com` is fine). That the two AMP fields come "
+        "as a pair is checked by the schema (FL101).",
+        why="A publisher serves its own AMP page; one on another site is the AMP page of "
+        "another article.",
+        example="ampWebUrl: https://www.example.org/a/amp/\n"
+        "cdnAmpWebUrl: https://www-example-org.cdn.ampproject.org/c/s/www.example.org/a/amp/\n",
+        fixed="ampWebUrl: https://www.example.com/a/amp/\n"
+        "cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a/amp/\n",
+    ),
+    Rule(
+        code="FL207",
+        name="amp-cache-url-mismatch",
+        summary="cdnAmpWebUrl is not the Google AMP Cache URL of ampWebUrl",
+        what="`cdnAmpWebUrl` must be exactly the AMP Cache URL of `ampWebUrl` as the "
+        "published algorithm computes it: the host turned into a cache subdomain "
+        "(`-` doubled, `.` to `-`, IDN and long hosts handled as specified), then "
+        "`.cdn.ampproject.org/c/`, `s/` for https, and the host, path and query of the "
+        "AMP URL. The message gives the right value.",
+        why="The cache URL is derived, never chosen: one that differs points at another "
+        "page or at nothing, and readers of the AMP version get an error.",
+        example="ampWebUrl: https://www.example.com/a/amp/\n"
+        "cdnAmpWebUrl: https://www.example.com.cdn.ampproject.org/c/s/www.example.com/a/amp/\n",
+        fixed="ampWebUrl: https://www.example.com/a/amp/\n"
+        "cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a/amp/\n",
+        fix="Sets cdnAmpWebUrl to the AMP Cache URL computed from ampWebUrl.",
+    ),
+)
+
+
+@lru_cache(maxsize=16)
+def _tracking_matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = []
+    for pattern in patterns:
+        pattern = pattern.lower()
+        if pattern.endswith("*"):
+            alternatives.append(re.escape(pattern[:-1]) + ".*")
+        else:
+            alternatives.append(re.escape(pattern))
+    if not alternatives:
+        return re.compile(r"(?!)")
+    return re.compile("(?:" + "|".join(alternatives) + ")", re.IGNORECASE)
+
+
+def tracking_parameters(url: WebUrl, matcher: re.Pattern[str]) -> list[str]:
+    """Names of the tracking parameters in ``url``'s query, as written."""
+    if not url.query:
+        return []
+    names = [pair.split("=", 1)[0] for pair in url.query.split("&")]
+    return [name for name in names if name and matcher.fullmatch(name)]
+
+
+def without_tracking(text: str, matcher: re.Pattern[str]) -> str:
+    """``text`` with its tracking parameters dropped (the rest kept as written)."""
+    head, hash_sign, fragment = text.partition("#")
+    base, question, query = head.partition("?")
+    if not question:
+        return text
+    kept = [p for p in query.split("&") if not (p and matcher.fullmatch(p.split("=", 1)[0]))]
+    kept = [p for p in kept if p]
+    rebuilt = base + ("?" + "&".join(kept) if kept else "")
+    return rebuilt + hash_sign + fragment
+
+
+def _domain_problem(domain: str, host: str, name: str) -> str | None:
+    """Why ``domain`` (ASCII) cannot be the provider domain of ``host``, or None."""
+    if domain == host:
+        return None
+    if is_ip(host):
+        return f"is not the host of {name} ({host}), which is an IP address"
+    if is_within(host, domain):
+        if is_public_suffix(domain):
+            return (
+                "is a public suffix, shared by unrelated sites, not a publisher's domain "
+                f"(the host of {name} is {host})"
+            )
+        return None
+    return f"is neither the host of {name} ({host}) nor a parent domain of it"
+
+
+def _check_provider(
+    prefix: str,
+    item: Mapping[str, Any],
+    urls: Mapping[str, WebUrl],
+    context: RuleContext,
+) -> Iterator[Finding]:
+    provider = item.get("provider")
+    pointer = f"{prefix}/provider/domain"
+    if not isinstance(provider, dict):
+        return
+    domain_text = text_value(provider, "domain", pointer, context)
+    web = urls.get(f"{prefix}/webUrl")
+    if domain_text is None or web is None:
+        return
+    try:
+        domain = ascii_host(domain_text)
+    except HostError as err:
+        yield Finding(
+            "FL203",
+            f'{human_path(pointer)} "{domain_text}" is not a valid domain name: it {err}',
+            pointer,
+        )
+        return
+    checked = [("webUrl", web)]
+    original = urls.get(f"{prefix}/originalUrl")
+    # originalUrl on another site is FL205's to report; the provider is checked
+    # against it only when both URLs are on one site.
+    if original is not None and original.host != web.host and same_site(original.host, web.host):
+        checked.append(("originalUrl", original))
+    for name, url in checked:
+        problem = _domain_problem(domain, url.host, name)
+        if problem is None:
+            continue
+        suggestion = registrable_domain(url.host) or url.host
+        yield Finding(
+            "FL203", f'{human_path(pointer)} "{domain_text}" {problem}: use "{suggestion}"', pointer
+        )
+        return
+
+
+def check(article: Article, context: RuleContext) -> Iterable[Finding]:
+    options = context.options
+    urls: dict[str, WebUrl] = {}
+    # An invalid cdnAmpWebUrl is reported as FL207, with the right value, when
+    # its ampWebUrl is valid: what is wrong with it is that it was not derived.
+    invalid_cdn: dict[str, Finding] = {}
+    for pointer, value in url_fields(article.data):
+        if not isinstance(value, str) or not context.is_valid(pointer):
+            continue
+        parsed = parse_web_url(value)
+        if isinstance(parsed, str):
+            finding = Finding("FL201", f"{human_path(pointer)} {parsed}", pointer)
+            if pointer.endswith("/cdnAmpWebUrl"):
+                invalid_cdn[pointer] = finding
+            else:
+                yield finding
+            continue
+        urls[pointer] = parsed
+        if parsed.scheme == "http":
+            yield Finding(
+                "FL202",
+                f"{human_path(pointer)} uses http:, not https:; use https{value[4:]} if the "
+                "site serves it",
+                pointer,
+            )
+
+    matcher = _tracking_matcher(tuple(options.get("tracking-parameters", ())))
+    host_mode = options.get("original-url-host", "registrable-domain")
+    if host_mode not in HOST_MODES:
+        raise ValueError(
+            f"option original-url-host must be one of {', '.join(HOST_MODES)}, got {host_mode!r}"
+        )
+    for prefix, item in items(article.data):
+        yield from _check_provider(prefix, item, urls, context)
+        web = urls.get(f"{prefix}/webUrl")
+        for key in ("webUrl", "originalUrl"):
+            pointer = f"{prefix}/{key}"
+            url = urls.get(pointer)
+            if url is None:
+                continue
+            found = tracking_parameters(url, matcher)
+            if not found:
+                continue
+            names = ", ".join(found)
+            plural = "s" if len(found) > 1 else ""
+            fix = None
+            if key == "webUrl":
+                clean = without_tracking(url.text, matcher)
+                fix = Fix(pointer, clean, f"drop the tracking parameter{plural} {names}")
+            yield Finding(
+                "FL204",
+                f"{human_path(pointer)} carries the tracking parameter{plural} {names}; "
+                f"the canonical URL is {without_tracking(url.text, matcher)}",
+                pointer,
+                fix=fix,
+            )
+
+        original = urls.get(f"{prefix}/originalUrl")
+        if web is not None and original is not None and host_mode != "any":
+            differs = (
+                original.host != web.host
+                if host_mode == "exact"
+                else not same_site(original.host, web.host)
+            )
+            if differs:
+                what = "host" if host_mode == "exact" else "site"
+                yield Finding(
+                    "FL205",
+                    f"{human_path(prefix + '/originalUrl')} is on {original.host}, another "
+                    f"{what} than webUrl ({web.host}); both name the same article",
+                    f"{prefix}/originalUrl",
+                )
+
+        amp_pointer = f"{prefix}/ampWebUrl"
+        cdn_pointer = f"{prefix}/cdnAmpWebUrl"
+        amp = urls.get(amp_pointer)
+        off_site = amp is not None and web is not None and not same_site(amp.host, web.host)
+        if (amp is None or off_site) and cdn_pointer in invalid_cdn:
+            yield invalid_cdn[cdn_pointer]
+        if amp is None:
+            continue
+        if web is not None and not same_site(amp.host, web.host):
+            site = registrable_domain(web.host) or web.host
+            yield Finding(
+                "FL206",
+                f"{human_path(amp_pointer)} is on {amp.host}, not on the site of webUrl "
+                f"({site}); the AMP page is the same article on the same site",
+                amp_pointer,
+            )
+            continue
+        cdn_text = text_value(item, "cdnAmpWebUrl", cdn_pointer, context)
+        if cdn_text is None:
+            continue
+        try:
+            expected = cache_url(amp.text)
+        except AmpCacheError:  # pragma: no cover - a parsed URL always has a cache URL
+            continue
+        if cdn_text != expected:
+            yield Finding(
+                "FL207",
+                f"{human_path(cdn_pointer)} is not the AMP Cache URL of ampWebUrl; "
+                f"it should be {expected}",
+                cdn_pointer,
+                fix=Fix(cdn_pointer, expected, "set cdnAmpWebUrl to the cache URL of ampWebUrl"),
+            )
+
+
+MODULE = RuleModule(name="urls", rules=RULES, check=check, options=OPTIONS)
