@@ -10,12 +10,17 @@ import argparse
 import os
 import sys
 import textwrap
+import time
 import traceback
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TextIO
 
 from feedlint import __version__
 from feedlint.diagnostics import Severity
+
+if TYPE_CHECKING:
+    from feedlint.engine import RunResult
+    from feedlint.reporters import Reporter
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -45,8 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--format",
         choices=sorted(REPORTERS),
         default=None,
-        help="output format (default: text, or $FEEDLINT_FORMAT)",
+        help="output format (default: $FEEDLINT_FORMAT, else github when "
+        "GITHUB_ACTIONS=true and writing to stdout, else text)",
     )
+    check.add_argument("--output-file", "-o", metavar="PATH",
+                       help="write the report to PATH (atomically) instead of stdout")
+    check.add_argument("--statistics", action="store_true",
+                       help="print how many diagnostics of each code, instead of each one")
+    check.add_argument("--exit-zero", action="store_true",
+                       help="exit 0 even when errors are found (2 still means feedlint failed)")
+    check.add_argument("--skip-non-articles", action="store_true",
+                       help="choose among named files as among files found in a folder: skip "
+                       "Markdown/text without front matter, bare YAML/JSON outside `include`, "
+                       "hidden folders and excluded paths (for pre-commit)")
     check.add_argument("--select", type=_codes, default=None, metavar="CODES",
                        help="report only these codes or prefixes (comma-separated)")
     check.add_argument("--extend-select", type=_codes, default=None, metavar="CODES",
@@ -61,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list the files that would be linted, and stop")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                        help="colour the text output (auto: on a terminal, unless NO_COLOR)")
-    check.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    check.add_argument("--quiet", "-q", action="store_true",
+                       help="only the report: no summary line, no note about --output-file")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="show the traceback of feedlint's own failures")
 
@@ -124,7 +141,7 @@ def _use_color(choice: str, stream: TextIO) -> bool:
 def _check(args: argparse.Namespace) -> int:
     from feedlint.discovery import DiscoveryError, discover, read_stdin_candidate
     from feedlint.engine import Linter
-    from feedlint.reporters import REPORTERS, ReportOptions
+    from feedlint.reporters import ReportOptions
     from feedlint.rules import RULES
     from feedlint.schema import SchemaError
     from feedlint.settings import Settings
@@ -148,6 +165,7 @@ def _check(args: argparse.Namespace) -> int:
             [p for p in paths if p != "-"],
             exclude=settings.exclude + settings.extend_exclude,
             include=settings.include,
+            named_as_found=args.skip_non_articles,
         )
     except DiscoveryError as err:
         raise UsageError(str(err)) from err
@@ -155,28 +173,79 @@ def _check(args: argparse.Namespace) -> int:
         for candidate in candidates:
             print(candidate.display)
         return EXIT_OK
+    reporter_class = choose_reporter(args, os.environ)
     try:
         linter = Linter(settings)
         linter.schema.validator  # noqa: B018 - fail now on an unusable schema
     except SchemaError as err:
         raise UsageError(str(err)) from err
+    started = time.perf_counter()
     result = linter.run(candidates)
+    elapsed = time.perf_counter() - started
 
-    format_name = args.format or os.environ.get("FEEDLINT_FORMAT") or "text"
-    if format_name not in REPORTERS:
-        raise UsageError(
-            f"unknown format {format_name!r} (from FEEDLINT_FORMAT); "
-            f"choose from {', '.join(sorted(REPORTERS))}"
-        )
-    options = ReportOptions(color=_use_color(args.color, sys.stdout), quiet=args.quiet)
-    REPORTERS[format_name](options).write(result, sys.stdout)
-    sys.stdout.flush()
+    to_stdout = args.output_file is None
+    options = ReportOptions(
+        color=to_stdout and _use_color(args.color, sys.stdout),
+        quiet=args.quiet,
+        strict=settings.strict,
+        elapsed=elapsed,
+    )
+    write_report(reporter_class(options), result, args.output_file)
 
     if result.internal_errors:
         return EXIT_ERROR
-    if result.count(Severity.ERROR) or (settings.strict and result.count(Severity.WARNING)):
+    failed = result.count(Severity.ERROR) or (settings.strict and result.count(Severity.WARNING))
+    if failed and not args.exit_zero:
         return EXIT_FAILED
     return EXIT_OK
+
+
+def choose_reporter(args: argparse.Namespace, environ: Mapping[str, str]) -> type[Reporter]:
+    """The reporter for this run: ``--format``, else ``FEEDLINT_FORMAT``, else ``github``
+    under GitHub Actions (when the report goes to stdout), else ``text``.
+    ``--statistics`` takes text or json; asked for another format, it is a usage error,
+    and a default that is neither gives way to text."""
+    from feedlint.reporters import REPORTERS
+    from feedlint.reporters.statistics import STATISTICS_FORMATS, STATISTICS_REPORTERS
+
+    name = args.format
+    if name is None:
+        name = environ.get("FEEDLINT_FORMAT") or None
+        if name is not None and name not in REPORTERS:
+            raise UsageError(
+                f"unknown format {name!r} (from FEEDLINT_FORMAT); "
+                f"choose from {', '.join(sorted(REPORTERS))}"
+            )
+        if name is None and environ.get("GITHUB_ACTIONS") == "true" and not args.output_file:
+            name = "github"
+        if args.statistics and name not in STATISTICS_FORMATS:
+            name = "text"
+    elif args.statistics and name not in STATISTICS_FORMATS:
+        raise UsageError(f"--statistics is printed as text or json, not {name}")
+    name = name or "text"
+    if args.statistics:
+        return STATISTICS_REPORTERS[name]
+    return REPORTERS[name]
+
+
+def write_report(reporter: Reporter, result: RunResult, output_file: str | None) -> None:
+    """The report to stdout, or to ``output_file`` with a one-line note on stderr."""
+    if output_file is None:
+        reporter.write(result, sys.stdout)
+        sys.stdout.flush()
+        return
+    from feedlint.reporters._output import atomic_output
+    from feedlint.reporters.text import summary_line
+
+    try:
+        with atomic_output(output_file) as handle:
+            reporter.write(result, handle)
+    except OSError as err:
+        reason = err.strerror or str(err)
+        raise UsageError(f"cannot write the report to {output_file}: {reason}") from err
+    if not reporter.options.quiet:
+        print(f"feedlint: {summary_line(result)}; report written to {output_file}",
+              file=sys.stderr)
 
 
 def _explain_rule(code: str, out: TextIO) -> int:

@@ -116,8 +116,15 @@ def discover(
     *,
     exclude: Sequence[str] = (),
     include: Sequence[str] = (),
+    named_as_found: bool = False,
 ) -> list[Candidate]:
-    """The files to lint under ``paths``, in a stable order; raises :class:`DiscoveryError`."""
+    """The files to lint under ``paths``, in a stable order; raises :class:`DiscoveryError`.
+
+    ``named_as_found`` (``--skip-non-articles``) treats a named file as if it had
+    been found by walking a folder: kept only when a walk would keep it, and then
+    skipped by the engine when it has no front matter. pre-commit names every
+    staged Markdown file, a README.md or an issue template among them.
+    """
     seen: set[str] = set()
     found: list[Candidate] = []
 
@@ -132,10 +139,38 @@ def discover(
             for path in _walk(given, exclude, include):
                 add(Candidate(path, display_path(path), explicit=False, bare=is_bare(path)))
         elif os.path.lexists(given):
+            if named_as_found:
+                if _walk_would_keep(given, exclude, include):
+                    add(Candidate(given, display_path(given), explicit=False,
+                                  bare=is_bare(given)))
+                continue
             add(Candidate(given, display_path(given), explicit=True, bare=is_bare(given)))
         else:
             raise DiscoveryError(f"{given}: no such file or folder")
     return found
+
+
+def _walk_would_keep(path: str, exclude: Sequence[str], include: Sequence[str]) -> bool:
+    """Whether walking the current folder would lint ``path`` (``.gitignore`` aside:
+    a named file is one git tracks). Folders above the current one are not judged."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix in BARE_SUFFIXES:
+        if not _matches(path, include):
+            return False
+    elif suffix not in FRONT_MATTER_SUFFIXES:
+        return False
+    if _matches(path, exclude):
+        return False
+    relative = os.path.relpath(os.path.abspath(path))
+    if relative.startswith(os.pardir + os.sep):
+        return True
+    folders = [name for name in os.path.dirname(relative).split(os.sep) if name]
+    for depth, name in enumerate(folders, start=1):
+        if name.startswith(".") or name in _SKIPPED_DIRS:
+            return False
+        if _matches(os.path.join(*folders[:depth]), exclude):
+            return False
+    return True
 
 
 def _walk(root: str, exclude: Sequence[str], include: Sequence[str]) -> Iterator[str]:

@@ -7,12 +7,18 @@ decides what to report.
 from __future__ import annotations
 
 from feedlint.reporters._base import Reporter, ReportOptions
+from feedlint.reporters.github import GithubReporter
 from feedlint.reporters.json import JsonReporter
+from feedlint.reporters.junit import JunitReporter
+from feedlint.reporters.sarif import SarifReporter
 from feedlint.reporters.text import TextReporter
 
 REPORTERS: dict[str, type[Reporter]] = {
     "text": TextReporter,
     "json": JsonReporter,
+    "github": GithubReporter,
+    "sarif": SarifReporter,
+    "junit": JunitReporter,
 }
 
 __all__ = ["REPORTERS", "ReportOptions", "Reporter"]

@@ -15,6 +15,10 @@ class ReportOptions:
     color: bool = False
     #: Print only the diagnostics, no summary.
     quiet: bool = False
+    #: Warnings fail the run too (a JUnit test case fails on them).
+    strict: bool = False
+    #: How long the run took, in seconds, for formats that record it (JUnit).
+    elapsed: float | None = None
 
 
 class Reporter(ABC):

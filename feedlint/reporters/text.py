@@ -24,6 +24,15 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
+def summary_line(result: RunResult) -> str:
+    """``N errors, M warnings in K files``."""
+    return (
+        f"{plural(result.count(Severity.ERROR), 'error')}, "
+        f"{plural(result.count(Severity.WARNING), 'warning')} "
+        f"in {plural(result.files_checked, 'file')}"
+    )
+
+
 class TextReporter(Reporter):
     def _paint(self, text: str, *styles: str) -> str:
         if not self.options.color:
@@ -40,10 +49,7 @@ class TextReporter(Reporter):
             return
         errors = result.count(Severity.ERROR)
         warnings = result.count(Severity.WARNING)
-        summary = (
-            f"{plural(errors, 'error')}, {plural(warnings, 'warning')} "
-            f"in {plural(result.files_checked, 'file')}"
-        )
+        summary = summary_line(result)
         if errors:
             summary = self._paint(summary, _BOLD, _RED)
         elif warnings:
