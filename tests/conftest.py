@@ -63,3 +63,9 @@ def feedlint_cli():
 @pytest.fixture
 def sample_text() -> str:
     return SAMPLE.read_text("utf-8")
+
+
+@pytest.fixture(scope="session")
+def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of pre-commit's hook environments for the whole test session."""
+    return tmp_path_factory.mktemp("pre-commit-home")

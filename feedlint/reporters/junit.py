@@ -4,7 +4,8 @@ A file fails when it has what fails the run: an error, or a warning under
 ``--strict``; its ``<failure>`` lists every diagnostic of the file, one
 ``path:line:col: CODE message`` line each. A file where a check crashed (FL9xx)
 gets an ``<error>`` instead. Warnings that do not fail a file are kept in its
-``<system-out>``. Clean files are passing test cases. Text that XML 1.0 cannot
+``<system-out>``. Clean files are passing test cases. A line break inside a message
+is shown as ``\\n`` (one line per diagnostic). Text that XML 1.0 cannot
 carry at all (control characters, lone surrogates) is written as ``\\xNN`` /
 ``\\uNNNN`` escapes; everything else is escaped by the XML serializer.
 """
@@ -42,8 +43,12 @@ def xml_text(text: str) -> str:
     return _not_xml().sub(escape, text)
 
 
-def _line(d: Diagnostic) -> str:
-    return f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"
+def diagnostic_line(d: Diagnostic) -> str:
+    """``path:line:col: CODE message`` on one line: a line break inside the message
+    (a quoted key can hold one) is shown as ``\\r``/``\\n``, and XML would turn
+    a bare CR into LF anyway."""
+    line = f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"
+    return line.replace("\r", "\\r").replace("\n", "\\n")
 
 
 class JunitReporter(Reporter):
@@ -79,10 +84,10 @@ class JunitReporter(Reporter):
                 message = f"{plural(count_errors, 'error')}, {plural(count_warnings, 'warning')}"
                 kind = "error" if crashed else "failure"
                 element = ET.SubElement(
-                    case, kind, message=xml_text(f"{message}: {_line(shown[0])}"),
+                    case, kind, message=xml_text(f"{message}: {diagnostic_line(shown[0])}"),
                     type=shown[0].code,
                 )
-                element.text = xml_text("\n".join(_line(d) for d in shown))
+                element.text = xml_text("\n".join(diagnostic_line(d) for d in shown))
                 if crashed:
                     errors += 1
                 else:
@@ -90,7 +95,7 @@ class JunitReporter(Reporter):
             passed_over = [d for d in file.diagnostics if not self._fails(d)]
             if passed_over and not crashed:
                 output = ET.SubElement(case, "system-out")
-                output.text = xml_text("\n".join(_line(d) for d in passed_over))
+                output.text = xml_text("\n".join(diagnostic_line(d) for d in passed_over))
         counts = {"tests": str(tests), "failures": str(failures), "errors": str(errors)}
         suite.attrib.update(counts)
         suite.set("skipped", "0")
