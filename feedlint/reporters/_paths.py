@@ -32,25 +32,26 @@ def find_root(cwd: str | None = None) -> str:
 @dataclass(frozen=True)
 class RepositoryPaths:
     root: str
+    #: The current folder, read once (``os.path.abspath`` asks for it on every call).
+    cwd: str = ""
 
     @classmethod
     def discover(cls) -> RepositoryPaths:
-        return cls(find_root())
+        return cls(find_root(), os.getcwd())
 
     def relative(self, path: str) -> str | None:
         """``path`` (as shown in diagnostics) relative to the root, or None when outside it."""
         if path == "-":
             return None
-        # The path as named first (a symlinked article stays where it is linked),
-        # then resolved (a path named through a symlinked folder).
-        for absolute in (os.path.abspath(path), os.path.realpath(path)):
-            try:
-                relative = os.path.relpath(absolute, self.root)
-            except ValueError:  # another drive on Windows
-                continue
-            if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
-                return relative.replace(os.sep, "/")
-        return None
+        prefix = self.root.rstrip(os.sep) + os.sep
+        # The path as named first (a symlinked article stays where it is linked), then
+        # resolved (a path named through a symlinked folder, or a root that is a link).
+        absolute = os.path.normpath(os.path.join(self.cwd or os.getcwd(), path))
+        if not absolute.startswith(prefix):
+            absolute = os.path.realpath(path)
+            if not absolute.startswith(prefix):
+                return None
+        return absolute[len(prefix):].replace(os.sep, "/")
 
     def for_annotation(self, path: str) -> str:
         """Repository-relative when inside the root, else absolute; forward slashes."""

@@ -38,6 +38,8 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/feedlint/"
 FINGERPRINT_KEY = "feedlintFingerprint/v1"
 SRCROOT = "%SRCROOT%"
+#: Stands for the results while the rest of the document is indented.
+_RESULTS = "\0feedlint-results\0"
 
 
 def _fence(text: str) -> str:
@@ -104,7 +106,26 @@ def artifact_location(path: str, paths: RepositoryPaths) -> dict[str, str]:
 
 class SarifReporter(Reporter):
     def write(self, result: RunResult, out: TextIO) -> None:
-        json.dump(self.document(result), out, ensure_ascii=False, indent=2)
+        # Indented, except for the results: one per line, each encoded by the C
+        # encoder (json's indenting encoder is pure Python: 10x slower on an archive).
+        document = self.document(result)
+        run = document["runs"][0]
+        results = run["results"]
+        run["results"] = _RESULTS
+        head, tail = json.dumps(document, ensure_ascii=False, indent=2).split(
+            json.dumps(_RESULTS)
+        )
+        out.write(head)
+        if results:
+            out.write("[\n")
+            last = len(results) - 1
+            for i, item in enumerate(results):
+                out.write("        " + json.dumps(item, ensure_ascii=False))
+                out.write(",\n" if i < last else "\n")
+            out.write("      ]")
+        else:
+            out.write("[]")
+        out.write(tail)
         out.write("\n")
 
     def document(self, result: RunResult) -> dict[str, Any]:
