@@ -198,3 +198,13 @@ def test_default_command_and_version(tmp_path: Path) -> None:
     from feedlint import __version__
 
     assert run_feedlint(["--version"]).stdout.strip() == f"feedlint {__version__}"
+
+
+def test_text_output_escapes_control_characters(tmp_path: Path) -> None:
+    # A key holding ESC and a newline must neither drive the terminal nor split a line.
+    path = tmp_path / "ctl.md"
+    path.write_text('---\n"a\\e[31mb\\nc": 1\n---\n')
+    run = run_feedlint(["check", "--select", "FL103", str(path)])
+    lines = run.stdout.splitlines()
+    assert len(lines) == 2 and "\033" not in run.stdout
+    assert 'unknown field "a\\x1b[31mb\\nc"' in lines[0]
