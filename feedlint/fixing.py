@@ -154,50 +154,51 @@ def apply_fixes(article: Article, fixes: Sequence[Fix]) -> tuple[str, int, list[
     """The article's text with ``fixes`` applied, how many were, and why others were not.
 
     Every fix is checked by parsing the result: the data must be the old data with
-    exactly the fixed values changed. When the fixes together do not check out, each
-    is tried on its own and only those that do are kept.
+    exactly the fixed value changed, and the body must be the same. A fix that does
+    not check out in its preferred style is tried in the next (a block scalar written
+    inline), and left out when none does.
     """
     refused: list[str] = []
     edits: list[tuple[int, int, str, Fix]] = []
     chosen: dict[str, Fix] = {}
     for fix in fixes:
+        where = human_path(fix.pointer)
         if fix.pointer in chosen:
             if not _same(chosen[fix.pointer].value, fix.value):
-                refused.append(
-                    f"{human_path(fix.pointer)}: two fixes disagree on its value; "
-                    f"kept {fix.description!r} out"
-                )
+                refused.append(f"{where}: two fixes disagree on its value; kept the first")
             continue
         try:
-            start, end, replacement = edit_for(article, fix)
+            candidates = _edits_for(article, fix)
         except FixRefused as err:
-            refused.append(f"{human_path(fix.pointer)}: {err}")
+            refused.append(f"{where}: {err}")
             continue
-        if any(start < e and s < end for s, e, _, _ in edits):
-            refused.append(f"{human_path(fix.pointer)}: overlaps another fix; left for later")
+        candidates = [
+            (start, end, text)
+            for start, end, text in candidates
+            if not any(start < e and s < end for s, e, _, _ in edits)
+        ]
+        if not candidates:
+            refused.append(f"{where}: overlaps another fix; left for later")
             continue
-        chosen[fix.pointer] = fix
-        edits.append((start, end, replacement, fix))
+        for start, end, text in candidates:
+            edit = (start, end, text, fix)
+            if _verified(article, _apply_edits(article, [edit]), [fix]):
+                chosen[fix.pointer] = fix
+                edits.append(edit)
+                break
+        else:
+            refused.append(
+                f"{where}: the fixed front matter would not read back as intended, "
+                "so the fix was not applied"
+            )
     if not edits:
         return article.text, 0, refused
     text = _apply_edits(article, edits)
-    if _verified(article, text, [e[3] for e in edits]):
-        return text, len(edits), refused
-    good = []
-    for edit in edits:
-        if _verified(article, _apply_edits(article, [edit]), [edit[3]]):
-            good.append(edit)
-        else:
-            refused.append(
-                f"{human_path(edit[3].pointer)}: the fixed front matter would not read back "
-                "as intended, so it was not applied (please report this)"
-            )
-    if not good:
-        return article.text, 0, refused
-    text = _apply_edits(article, good)
-    if not _verified(article, text, [e[3] for e in good]):  # pragma: no cover - defensive
-        return article.text, 0, refused
-    return text, len(good), refused
+    if len(edits) > 1 and not _verified(article, text, [e[3] for e in edits]):
+        # Each fix checks out alone but not together: apply the first, and let the
+        # next pass (after linting again) deal with the rest.
+        return _apply_edits(article, edits[:1]), 1, refused
+    return text, len(edits), refused
 
 
 def _apply_edits(article: Article, edits: Sequence[tuple[int, int, str, Fix]]) -> str:
@@ -221,8 +222,8 @@ def _verified(article: Article, text: str, fixes: Sequence[Fix]) -> bool:
     return _same(new.data, expected) and new.text[new.body_offset :] == body
 
 
-def edit_for(article: Article, fix: Fix) -> tuple[int, int, str]:
-    """(start, end, replacement): the characters to replace to apply ``fix``."""
+def _edits_for(article: Article, fix: Fix) -> list[tuple[int, int, str]]:
+    """Ways to apply ``fix`` as (start, end, replacement), the preferred first."""
     node = article.source.nodes.get(fix.pointer)
     if node is None or not fix.pointer:
         raise FixRefused("there is no value there to replace")
@@ -238,8 +239,10 @@ def edit_for(article: Article, fix: Fix) -> tuple[int, int, str]:
     value = fix.value
     in_flow = _in_flow(article, fix.pointer)
     style = written[:1]
+    if style == "!":
+        raise FixRefused("the value carries a YAML tag; remove the tag first")
     if style in ("|", ">"):
-        return _block_edit(article, start, end, value, in_flow)
+        return _block_edits(article, start, end, value, in_flow)
     if not isinstance(value, str):
         replacement = _non_string(value)
     elif style == '"':
@@ -251,51 +254,54 @@ def edit_for(article: Article, fix: Fix) -> tuple[int, int, str]:
     if start == end and text[start - 1 : start] not in (" ", "\t"):
         # An empty value (``key:`` alone): the new one needs a space after the colon.
         replacement = " " + replacement
-    return start, end, replacement
+    return [(start, end, replacement)]
 
 
-def _block_edit(
+def _block_edits(
     article: Article, start: int, end: int, value: Any, in_flow: bool
-) -> tuple[int, int, str]:
-    """A block scalar keeps its header (and any comment on it) and gets new content lines."""
+) -> list[tuple[int, int, str]]:
+    """A block scalar keeps its header (and any comment on it) and gets new content
+    lines; failing that, the value is written inline in its place."""
     text = article.text
     header_line, _ = article.lines.position(start)
     header_end = article.lines.line_end(header_line)
     header = _BLOCK_HEADER.match(text[start:header_end])
     if header is None:
         raise FixRefused("its block scalar header cannot be read")
-    content_start = header_end + (2 if text.startswith("\r\n", header_end) else 1)
+    newline = "\r\n" if text.startswith("\r\n", header_end) else "\n"
+    content_start = header_end + len(newline)
     content_end = end
     while content_end > content_start and text[content_end - 1] in " \t\r\n":
         content_end -= 1
-    newline = "\r\n" if text.startswith("\r\n", header_end) else "\n"
     first_line = text[content_start:content_end].split("\n", 1)[0]
     indent = first_line[: len(first_line) - len(first_line.lstrip(" "))]
-    style, chomp = header.group(1), header.group(3)
-    if isinstance(value, str) and indent and content_end > content_start:
+    style, explicit, chomp = header.group(1), header.group(2) or header.group(4), header.group(3)
+    edits = []
+    if isinstance(value, str) and indent and not explicit and content_end > content_start:
         body = value
         fits = chomp != "+" and not value.startswith((" ", "\n"))
-        if chomp == "" and fits:
-            fits = value.endswith("\n") and not value.endswith("\n\n")
+        if chomp == "":
+            fits = fits and value.endswith("\n") and not value.endswith("\n\n")
             body = value[:-1]
-        elif chomp == "-":
+        else:
             fits = fits and not value.endswith("\n")
         if style == ">":
             fits = fits and "\n" not in body
         if fits and body and "\r" not in body:
             lines = [indent + line if line else "" for line in body.split("\n")]
-            return content_start, content_end, newline.join(lines)
-    # The value cannot keep the block style: write it on the header's line instead.
-    if header.group(6):
+            edits.append((content_start, content_end, newline.join(lines)))
+    if not header.group(6):
+        if isinstance(value, str):
+            inline = value if plain_safe(value, in_flow) else double_quoted(value)
+        else:
+            inline = _non_string(value)
+        edits.append((start, content_end, inline))
+    if not edits:
         raise FixRefused(
             "its block scalar has a comment on its header line, and the new value "
             "cannot be written as a block"
         )
-    if isinstance(value, str):
-        replacement = value if plain_safe(value, in_flow) else double_quoted(value)
-    else:
-        replacement = _non_string(value)
-    return start, content_end, replacement
+    return edits
 
 
 def _in_flow(article: Article, pointer: str) -> bool:

@@ -8,8 +8,9 @@ Three forms, as in ruff:
 - ``# feedlint: noqa: FL203`` on a line of its own silences a code in the whole file
   (a bare ``# feedlint: noqa`` silences every code in the file).
 
-Comments are found only in files whose front matter holds ``noqa`` or
-``feedlint:`` at all, and only where YAML sees a comment: a ``#`` at the start
+Comments are looked for only in files whose front matter holds a ``#`` followed
+somewhere by ``noqa`` or ``feedlint:`` (most files have no ``#`` at all, and one
+``str.find`` says so), and only where YAML sees a comment: a ``#`` at the start
 of a line or after white space, outside every scalar the parser placed (so a
 title containing "# noqa" is text, not a directive).
 
@@ -84,7 +85,8 @@ class Suppressor:
     def scan(cls, article: Article) -> Suppressor | None:
         """The file's directives, or None when it has none (the usual case, found cheaply)."""
         text = article.text
-        if _MAYBE_DIRECTIVE.search(text, article.yaml_start, article.yaml_end) is None:
+        first_hash = text.find("#", article.yaml_start, article.yaml_end)
+        if first_hash == -1 or not _MAYBE_DIRECTIVE.search(text, first_hash, article.yaml_end):
             return None
         suppressor = cls()
         for start, end in _comments(article):
@@ -259,12 +261,22 @@ def _join(codes: list[str]) -> str:
 
 
 def _scalar_spans(article: Article) -> tuple[list[int], list[int]]:
-    """Start and end offsets of every scalar key and value, sorted (they never overlap)."""
+    """Start and end offsets of every scalar key and value, sorted (they never overlap).
+
+    The source map lists a node before its children, so a node is a collection when
+    the next pointer is inside it, or (empty) when it opens with a flow bracket.
+    """
     spans = []
-    for pointer, (key_start, key_end, value_start, value_end) in article.source.nodes.items():
+    text = article.text
+    items = list(article.source.nodes.items())
+    for index, (pointer, (key_start, key_end, value_start, value_end)) in enumerate(items):
         if key_start >= 0:
             spans.append((key_start, key_end))
-        if not isinstance(article.get(pointer), dict | list):
+        following = items[index + 1][0] if index + 1 < len(items) else ""
+        if not following.startswith(pointer + "/") and text[value_start : value_start + 1] not in (
+            "[",
+            "{",
+        ):
             spans.append((value_start, value_end))
     spans.sort()
     return [s for s, _ in spans], [e for _, e in spans]
@@ -278,7 +290,8 @@ def _comments(article: Article) -> list[tuple[int, int]]:
     ends: list[int] = []
     seen_lines: set[int] = set()
     comments = []
-    for match in _MAYBE_DIRECTIVE.finditer(text, article.yaml_start, article.yaml_end):
+    first_hash = text.find("#", article.yaml_start, article.yaml_end)
+    for match in _MAYBE_DIRECTIVE.finditer(text, max(first_hash, 0), article.yaml_end):
         line, _ = lines.position(match.start())
         if line in seen_lines:
             continue

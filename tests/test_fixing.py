@@ -32,6 +32,16 @@ provider:
 """
 
 
+@pytest.fixture(scope="module")
+def shared_corpus() -> Path:
+    from tests.conftest import SHARED
+
+    folder = SHARED / "corpora" / "yaml-test-suite"
+    if not folder.is_dir():
+        pytest.skip("the shared YAML test suite corpus is not here")
+    return folder
+
+
 def parsed(text: str, *, bare: bool = False) -> Article:
     result = parse("a.md", text.encode("utf-8"), bare=bare)
     assert result.article is not None, result.findings
@@ -126,6 +136,21 @@ def test_block_scalar_that_cannot_hold_the_value_is_rewritten_inline() -> None:
     assert "comment on its header line" in reason
 
 
+def test_block_scalars_with_indentation_indicator_or_trailing_space_lines() -> None:
+    # An explicit indentation indicator: the value is written inline instead.
+    text = "---\na: >2\n   more indented\n  regular\nb: 1\n---\n"
+    assert fixed(text, ("/a", "x")) == "---\na: x\nb: 1\n---\n"
+    # A line of spaces at the end of a literal block is part of the value: rewriting
+    # only the first line would keep it, so the value is written inline.
+    text = "---\nfoo: |\n  x\n   \nb: 1\n---\n"
+    assert fixed(text, ("/foo", "y\n")) == '---\nfoo: "y\\n"\n   \nb: 1\n---\n'
+
+
+def test_tagged_values_are_not_fixed() -> None:
+    [reason] = refused("---\ntitle: !!str x\n---\n", "/title", "y")
+    assert "YAML tag" in reason
+
+
 def test_flow_collections() -> None:
     text = "---\ntopics: [AI, ML]  # c\n---\n"
     assert fixed(text, ("/topics/1", "Machine learning")) == (
@@ -166,6 +191,31 @@ def test_plain_safe_and_double_quoted_round_trip() -> None:
         assert parsed(text).data["v"] == value
         if plain_safe(value):
             assert parsed(f"---\nv: {value}\n---\n").data["v"] == value
+
+
+def test_every_value_of_the_yaml_test_suite(shared_corpus: Path) -> None:
+    """Any fix on any value of any YAML the parser accepts either applies and reads back
+    exactly, or is refused with a reason: never an exception, never a wrong text."""
+    values: list[Any] = ["x", "a: b #c", "it's \"q\"\n", 12, True, None, "", " lead", "[x]"]
+    applied = 0
+    for path in sorted(shared_corpus.glob("*.yaml")):
+        raw = path.read_bytes()
+        for bare in (True, False):
+            data = raw if bare else b"---\n" + raw + b"\n---\n"
+            article = parse(path.name, data, bare=bare).article
+            if article is None:
+                continue
+            for pointer in list(article.source.nodes)[:20]:
+                if isinstance(article.get(pointer), dict | list):
+                    continue
+                for value in values:
+                    text, count, reasons = apply_fixes(article, [Fix(pointer, value, "t")])
+                    assert count + len(reasons) == 1, (path.name, pointer, value)
+                    if count:
+                        applied += 1
+                        again = parse(path.name, text.encode(), bare=bare).article
+                        assert again is not None and again.get(pointer) == value
+    assert applied > 1000
 
 
 # -- refusals ---------------------------------------------------------------------

@@ -341,3 +341,25 @@ def test_spans_point_at_the_directive() -> None:
     [d] = Linter(Settings()).lint_bytes("a.md", raw).diagnostics
     # From the directive's own "#" to its last code; the comment before it is not part.
     assert Span(d.line, d.column, d.end_line, d.end_column) == Span(8, 17, 8, 30)
+
+
+def test_directives_in_every_document_of_the_yaml_test_suite() -> None:
+    """A noqa comment at the end of every line of every YAML document, and a file
+    directive on top: never a crash, as front matter or as a bare article."""
+    from tests.conftest import SHARED
+
+    folder = SHARED / "corpora" / "yaml-test-suite"
+    if not folder.is_dir():
+        pytest.skip("the shared YAML test suite corpus is not here")
+    linter = Linter(Settings())
+    for path in sorted(folder.glob("*.yaml")):
+        lines = path.read_bytes().split(b"\n")
+        commented = b"\n".join(
+            line + b"  # noqa" if line.strip() and not line.startswith(b"---") else line
+            for line in lines
+        )
+        for bare in (True, False):
+            for data in (commented, b"# feedlint: noqa\n" + path.read_bytes()):
+                raw = data if bare else b"---\n" + data + b"\n---\n"
+                result = linter.lint_bytes(path.name, raw, bare=bare)
+                assert all(d.code != "FL900" for d in result.diagnostics), path.name
