@@ -348,8 +348,19 @@ def _canonical(key: str) -> str:
 
 
 def _check_option(value: Any, option: Option, where: str) -> Any:
-    """``value`` if it has the type of ``option``'s default; ConfigError otherwise."""
+    """``value`` if the option's own check (or else the type of its default) accepts
+    it; ConfigError otherwise."""
     default = option.default
+    if option.validate is not None:
+        try:
+            option.validate(value)
+        except (ValueError, TypeError) as err:
+            reason = str(err)
+            name = where.rsplit(" ", 1)[-1]
+            for prefix in (f"option {name} ", f"{name} "):
+                reason = reason.removeprefix(prefix)
+            raise ConfigError(f"{where}: {reason} (default {_toml(default)})") from err
+        return value
     expected = _expected(default)
     if default is None:
         return value

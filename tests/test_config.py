@@ -391,7 +391,45 @@ def test_rule_options_are_read_and_checked(tmp_path: Path) -> None:
     write(tmp_path / "pyproject.toml", "[tool.feedlint.fixtst]\n")
     run = run_with_fixrules(["check", "a.md"], cwd=tmp_path)
     assert "did you mean 'fixtest'?" in run.stderr
-    assert "and the option tables [tool.feedlint.fixtest]" in run.stderr
+    assert "and the option tables [tool.feedlint." in run.stderr
+    assert "[tool.feedlint.fixtest]" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ('[dates]\nclock-skew = "soon"', "[dates] clock-skew: must be a duration such as 300"),
+        ('[dates]\nfeed-order = "sideways"', "[dates] feed-order: must be one of off, "
+         "newest-first, oldest-first, got 'sideways' (default \"off\")"),
+        ('[dates]\nfloor = "last year"', "[dates] floor: must be a date such as"),
+        ("[images]\nmin-pixels = 0", "[images] min-pixels: must be a positive whole number"),
+        ("[images]\nmax-pixels = 1.5", "[images] max-pixels: must be a positive whole number"),
+        ('[urls]\noriginal-url-host = "same"', "[urls] original-url-host: must be one of"),
+        ('[urls]\ntracking-parameters = "utm_*"', "[urls] tracking-parameters: expected a list "
+         "of strings"),
+        ("[urls]\ntracking-parameters = [1]", "[urls] tracking-parameters: expected a list"),
+    ],
+)
+def test_the_content_rules_options_are_checked(
+    tmp_path: Path, table: str, expected: str
+) -> None:
+    path = write(tmp_path / "feedlint.toml", table + "\n")
+    with pytest.raises(ConfigError) as caught:
+        resolve(CommandLine(), load(str(path)))
+    assert str(caught.value).startswith(f"{path}: {expected}"), str(caught.value)
+
+
+def test_the_content_rules_options_take_effect(tmp_path: Path) -> None:
+    future = BAD.replace("2024-02-29T10:00:00Z", "2999-01-01T00:00:00Z").replace(
+        "titel: typo\n", ""
+    ).replace("quality: 150\n", "")
+    write(tmp_path / "a.md", future)
+    assert "FL405" in codes(check(["a.md"], tmp_path))
+    # A TOML date and a number of seconds are both accepted.
+    write(tmp_path / "feedlint.toml", "[dates]\nclock-skew = 40000000000\nfloor = 1990-01-01\n")
+    assert "FL405" not in codes(check(["a.md"], tmp_path))
+    write(tmp_path / "feedlint.toml", '[dates]\nclock-skew = "400000d"\n')
+    assert "FL405" not in codes(check(["a.md"], tmp_path))
 
 
 @pytest.mark.parametrize(

@@ -542,3 +542,91 @@ def test_cli_diff_reads_stdin_but_fix_refuses_it(tmp_path: Path) -> None:
     run = run_with_fixrules(["check", "--fix", "-"], input=data)
     assert run.returncode == 2
     assert "--fix cannot write back to standard input" in run.stderr
+
+
+# -- the real rules' fixes, on every fixture ----------------------------------------------
+
+
+def _fixture_cases() -> list[Path]:
+    from tests.test_fixtures import fixture_files
+
+    return fixture_files("fail") + fixture_files("pass")
+
+
+def test_the_fixtures_exercise_the_fixes_the_issue_names() -> None:
+    linter = Linter(Settings())
+    fixed_codes = set()
+    for path in _fixture_cases():
+        result = linter.lint_bytes(path.name, path.read_bytes(), bare=path.suffix == ".json")
+        fixed_codes |= {d.code for d in result.diagnostics if d.fix is not None}
+    # cdnAmpWebUrl, width/height swap, secured white space, tracking parameters, dates.
+    assert {"FL207", "FL303", "FL501", "FL204", "FL401"} <= fixed_codes
+
+
+@pytest.mark.parametrize(
+    "source", _fixture_cases(), ids=lambda p: p.relative_to(p.parents[2]).as_posix()
+)
+def test_fix_on_every_fixture(source: Path, tmp_path: Path) -> None:
+    """--fix on each fixture: every fix applies, what it fixed is gone, nothing else
+    changed (lines outside the fixed values, comments, the body), and no fix is left."""
+    from feedlint.discovery import is_bare
+
+    path = tmp_path / source.name
+    shutil.copy(source, path)
+    bare = is_bare(path.name)
+    linter = Linter(Settings())
+    before = linter.lint_bytes(str(path), path.read_bytes(), bare=bare).diagnostics
+    fixable = [d for d in before if d.fix is not None]
+    result = Linter(Settings(fix=True)).lint(Candidate(str(path), str(path), True, bare))
+    original, now = source.read_bytes(), path.read_bytes()
+    if not fixable:
+        assert now == original and result.fixing is None
+        return
+    assert result.fixing is not None and result.fixing.refused == []
+    assert result.fixing.applied >= len({d.fix.pointer for d in fixable if d.fix})
+    # What was fixed is gone; what was not fixable is still reported.
+    after = {(d.code, d.pointer) for d in result.diagnostics}
+    for d in fixable:
+        assert (d.code, d.pointer) not in after, d
+    assert all(d.fix is None for d in result.diagnostics)
+    # Only the lines of fixed values changed, each keeps its comment, the line
+    # endings and the body are the same.
+    fixed_lines = {line for d in fixable for line in range(d.line, d.end_line + 1)}
+    old_lines = original.split(b"\n")
+    new_lines = now.split(b"\n")
+    if len(old_lines) == len(new_lines):
+        for number, (old, new) in enumerate(zip(old_lines, new_lines, strict=True), 1):
+            if old != new:
+                assert number in fixed_lines, (number, old, new)
+                assert old.partition(b"  #")[2] == new.partition(b"  #")[2]
+                assert old.endswith(b"\r") == new.endswith(b"\r")
+    else:  # a value over several lines became one
+        assert len(new_lines) < len(old_lines)
+    assert original.count(b"# expect:") == now.count(b"# expect:")
+    assert original.rsplit(b"\n---", 1)[-1] == now.rsplit(b"\n---", 1)[-1]
+
+
+def _rules_with_fixes() -> list[Any]:
+    from feedlint.rules import RULES
+
+    return [rule for rule in RULES.values() if rule.fix and not rule.illustrative]
+
+
+@pytest.mark.parametrize("rule", _rules_with_fixes(), ids=lambda r: r.code)
+def test_each_documented_fix_fixes_its_example(rule: Any) -> None:
+    """A rule that says it has a fix and whose documented example is a fixable case:
+    --fix on the example removes the code."""
+    from tests.test_rule_docs import compose
+
+    example = compose(rule.example).encode("utf-8")
+    found = Linter(Settings()).lint_bytes("example.md", example).diagnostics
+    if not any(d.code == rule.code and d.fix is not None for d in found):
+        pytest.skip(f"{rule.code}: its example is a case the fix does not cover")
+    candidate = Candidate("example.md", "example.md", True, False, stdin_bytes=example)
+    result = Linter(Settings(diff=True)).lint(candidate)
+    assert result.fixing is not None and result.fixing.applied, rule.code
+    assert rule.code not in {d.code for d in result.diagnostics}, result.fixing.diff
+
+
+def test_some_rules_document_a_fix() -> None:
+    assert len(_rules_with_fixes()) >= 4

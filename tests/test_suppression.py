@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from feedlint.diagnostics import Finding, Span
+from feedlint.diagnostics import Diagnostic, Finding, Span
+from feedlint.discovery import Candidate
 from feedlint.document import Article
 from feedlint.engine import Linter
 from feedlint.rules import RuleContext, RuleModule
@@ -29,14 +30,19 @@ def article(*extra: str, head: str = VALID) -> bytes:
     return ("---\n" + head + "".join(line + "\n" for line in extra) + "---\nbody\n").encode()
 
 
+def run(raw: bytes, **settings: Any) -> list[Diagnostic]:
+    """One file through the whole run, checks across files included."""
+    candidate = Candidate("a.md", "a.md", explicit=True, bare=False, stdin_bytes=raw)
+    [result] = Linter(Settings(**settings)).run([candidate]).files
+    return result.diagnostics
+
+
 def lint(raw: bytes, **settings: Any) -> list[tuple[str, int]]:
-    result = Linter(Settings(**settings)).lint_bytes("a.md", raw)
-    return [(d.code, d.line) for d in result.diagnostics]
+    return [(d.code, d.line) for d in run(raw, **settings)]
 
 
 def messages(raw: bytes, **settings: Any) -> list[str]:
-    result = Linter(Settings(**settings)).lint_bytes("a.md", raw)
-    return [f"{d.code} {d.message}" for d in result.diagnostics]
+    return [f"{d.code} {d.message}" for d in run(raw, **settings)]
 
 
 # -- what a directive silences ---------------------------------------------------
@@ -155,9 +161,7 @@ def test_files_without_noqa_are_not_scanned(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_unused_code_is_reported_at_the_comment() -> None:
-    raw = article("heat: 5  # noqa: FL105")
-    result = Linter(Settings()).lint_bytes("a.md", raw)
-    [d] = result.diagnostics
+    [d] = run(article("heat: 5  # noqa: FL105"))
     assert (d.code, d.line, d.column, d.end_column) == ("FL801", 8, 10, 23)
     assert d.message == (
         "`# noqa: FL105` silences nothing: there is no FL105 on this line; remove it"
@@ -197,8 +201,7 @@ def test_internal_codes_cannot_be_silenced() -> None:
     ],
 )
 def test_unreadable_directives(line: str, expected: str) -> None:
-    result = Linter(Settings()).lint_bytes("a.md", article(line))
-    [d] = result.diagnostics
+    [d] = run(article(line))
     assert d.code == "FL802"
     assert expected in d.message
 
@@ -239,6 +242,14 @@ def test_noqa_for_a_per_file_ignored_code_is_still_used() -> None:
 def test_bare_noqa_is_not_judged_when_checks_were_skipped() -> None:
     raw = article("heat: 5  # noqa")
     assert lint(raw, select=("FL0", "FL8")) == []
+    assert lint(raw) == [("FL801", 8)]
+
+
+def test_bare_noqa_waits_for_the_checks_across_files() -> None:
+    # Linting one file alone cannot tell whether a check across files will report
+    # something on that line: the bare noqa is judged once they have run.
+    raw = article("heat: 5  # noqa")
+    assert Linter(Settings()).lint_bytes("a.md", raw).diagnostics == []
     assert lint(raw) == [("FL801", 8)]
 
 
@@ -294,13 +305,13 @@ def test_noqa_for_a_code_found_across_files(monkeypatch: pytest.MonkeyPatch, tmp
     monkeypatch.setattr("feedlint.engine.MODULES", _with(_title_clash_module()))
     monkeypatch.setitem(RULES, "FL791", _rule("FL791"))
     first = tmp_path / "a.md"
-    first.write_bytes(article())
+    first.write_bytes(article(head=VALID.replace("/a", "/first")))
     second = tmp_path / "b.md"
     head = VALID.replace('"A headline"', '"A headline"  # noqa: FL791')
-    second.write_bytes(article(head=head))
+    second.write_bytes(article(head=head.replace("/a", "/second")))
     third = tmp_path / "c.md"
     head = VALID.replace('"A headline"', '"Another headline"')
-    third.write_bytes(article("heat: 5  # noqa: FL791", head=head))
+    third.write_bytes(article("heat: 5  # noqa: FL791", head=head.replace("/a", "/third")))
     linter = Linter(Settings())
     # Linting one file alone cannot know yet: nothing is reported before the end.
     assert linter.lint_bytes("c.md", third.read_bytes()).diagnostics == []
@@ -337,8 +348,7 @@ def test_rule_docs_examples() -> None:
 
 
 def test_spans_point_at_the_directive() -> None:
-    raw = article("heat: 5  # note # noqa: FL105  ")
-    [d] = Linter(Settings()).lint_bytes("a.md", raw).diagnostics
+    [d] = run(article("heat: 5  # note # noqa: FL105  "))
     # From the directive's own "#" to its last code; the comment before it is not part.
     assert Span(d.line, d.column, d.end_line, d.end_column) == Span(8, 17, 8, 30)
 
