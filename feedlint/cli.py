@@ -206,7 +206,9 @@ def _check(args: argparse.Namespace) -> int:
     if settings.diff or settings.fix:
         fixed = _report_fixes(result, would=settings.diff, quiet=args.quiet)
         if settings.diff:
-            return EXIT_ERROR if result.internal_errors else EXIT_FAILED if fixed else EXIT_OK
+            if result.internal_errors:
+                return EXIT_ERROR
+            return EXIT_FAILED if fixed and not args.exit_zero else EXIT_OK
 
     to_stdout = args.output_file is None
     options = ReportOptions(
