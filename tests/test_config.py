@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 from pathlib import Path
@@ -23,7 +25,7 @@ from feedlint.config import (
 from feedlint.diagnostics import Severity
 from feedlint.rules import Option
 from feedlint.selection import FileIgnores
-from tests.conftest import SAMPLE, run_feedlint
+from tests.conftest import SAMPLE, Run, run_feedlint
 from tests.fixrules import run_with_fixrules
 
 BAD = """\
@@ -50,8 +52,20 @@ def codes(run: Any) -> list[str]:
     return sorted(d["code"] for d in run.json()["diagnostics"])
 
 
-def check(args: list[str], cwd: Path) -> Any:
-    return run_feedlint(["check", "--format", "json", *args], cwd=cwd)
+def check(args: list[str], cwd: Path) -> Run:
+    """``feedlint check --format json ARGS`` run from ``cwd``, in this process (fast; the
+    command line in a child process is tested below and in test_cli)."""
+    from feedlint.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["check", "--format", "json", *args])
+    finally:
+        os.chdir(here)
+    return Run(code, out.getvalue(), err.getvalue())
 
 
 # -- finding the file -------------------------------------------------------------

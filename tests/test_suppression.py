@@ -373,3 +373,10 @@ def test_directives_in_every_document_of_the_yaml_test_suite() -> None:
                 raw = data if bare else b"---\n" + data + b"\n---\n"
                 result = linter.lint_bytes(path.name, raw, bare=bare)
                 assert all(d.code != "FL900" for d in result.diagnostics), path.name
+
+
+def test_crlf_and_bom_files() -> None:
+    raw = article("quality: 150  # noqa: FL105", "heat: 5  # noqa: FL105").replace(b"\n", b"\r\n")
+    [d] = run(b"\xef\xbb\xbf" + raw)
+    assert (d.code, d.line, d.column, d.end_column) == ("FL801", 9, 10, 23)
+    assert d.message.startswith("`# noqa: FL105` silences nothing")
