@@ -95,8 +95,18 @@ class Linter:
             rule.code for module in MODULES if module.name == "schema" for rule in module.rules
         )
         self.file_ignores = FileIgnores(settings.per_file_ignores, settings.config_root)
-        # What a noqa comment can be judged against: the codes whose checks run.
-        active = {"file", "noqa"} | {module.name for module, _ in self.modules}
+        # What a noqa comment can be judged against: the codes whose checks run here.
+        # A module that only collects facts (no check, no check across files) has its
+        # codes reported by something after the run (the link probe): they cannot be
+        # judged, and the file's directives are kept for whatever reports them.
+        self.reported_later = any(
+            module.check is None and module.across is None for module, _ in self.modules
+        )
+        active = {"file", "noqa"} | {
+            module.name
+            for module, _ in self.modules
+            if module.check is not None or module.across is not None
+        }
         if self.schema_enabled:
             active.add("schema")
         self.known_codes = frozenset(rule.code for module in MODULES for rule in module.rules)
@@ -109,10 +119,14 @@ class Linter:
             if module.across is not None
             for rule in module.rules
         )
-        self.every_check_runs = self.schema_enabled and all(
-            module.name in active
-            for module in MODULES
-            if module.check is not None or module.collect is not None
+        self.every_check_runs = (
+            self.schema_enabled
+            and not self.reported_later
+            and all(
+                module.name in active
+                for module in MODULES
+                if module.check is not None or module.across is not None
+            )
         )
 
     # -- one file ---------------------------------------------------------
@@ -205,7 +219,7 @@ class Linter:
             )
             placed += self.place(path, article, unused)
         result = FileResult(path, self.select(path, placed), facts=facts)
-        if self.pending_codes:
+        if self.pending_codes or self.reported_later:
             result.suppressor = suppressor
         return article, result
 
@@ -308,7 +322,9 @@ class Linter:
                     target.diagnostics.extend(self.select(path, suppressor.silence(placed)))
                 target.diagnostics.sort(key=Diagnostic.sort_key)
         for result in files:
-            suppressor, result.suppressor = result.suppressor, None
+            suppressor = result.suppressor
+            if not self.reported_later:
+                result.suppressor = None
             if suppressor is None or any(d.code == "FL900" for d in result.diagnostics):
                 continue
             unused = suppressor.unused(

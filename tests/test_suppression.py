@@ -380,3 +380,26 @@ def test_crlf_and_bom_files() -> None:
     [d] = run(b"\xef\xbb\xbf" + raw)
     assert (d.code, d.line, d.column, d.end_column) == ("FL801", 9, 10, 23)
     assert d.message.startswith("`# noqa: FL105` silences nothing")
+
+
+def test_codes_reported_after_the_run_are_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module that only collects (its codes come later, as the link probe's do): a
+    noqa naming them is not judged, and the directives stay for whoever reports them."""
+    from feedlint.rules import RULES
+
+    def collect(article: Article, context: RuleContext) -> Any:
+        return None
+
+    later = RuleModule("later", (_rule("FL792"),), collect=collect)
+    monkeypatch.setattr("feedlint.engine.MODULES", _with(later))
+    monkeypatch.setitem(RULES, "FL792", _rule("FL792"))
+    raw = article("heat: 5  # noqa: FL792", "quality: 5  # noqa", "excerpt: x  # noqa: FL105")
+    candidate = Candidate("a.md", "a.md", explicit=True, bare=False, stdin_bytes=raw)
+    linter = Linter(Settings())
+    [result] = linter.run([candidate]).files
+    # Only the code whose check ran is judged.
+    assert [(d.code, d.line) for d in result.diagnostics] == [("FL801", 10)]
+    assert result.suppressor is not None
+    # Whatever reports FL792 later can still have it silenced.
+    placed = linter.place("a.md", None, [Finding("FL792", "late", span=Span(8, 1, 8, 5))])
+    assert result.suppressor.silence(placed) == []

@@ -14,7 +14,9 @@ RULES = (
         "`# feedlint: noqa: CODE` names a code reported nowhere in the file. A code that "
         "is not a feedlint code, or one that no comment may silence (FL8xx, FL9xx), is "
         "reported too. A code is only judged when its check ran: de-selecting a code "
-        "(`--ignore`, `--select`) never makes its `noqa` look unused.",
+        "(`--ignore`, `--select`) never makes its `noqa` look unused. A bare `# noqa` is "
+        "judged against every check that ran, so for a problem only some runs report, "
+        "name its code.",
         why="A suppression outlives the problem it was written for. Left in place it "
         "silently hides the next real problem on that line, so stale ones are reported "
         "and removed, as ruff does with RUF100.",
