@@ -19,6 +19,7 @@ from feedlint import __version__
 from feedlint.diagnostics import Severity
 
 if TYPE_CHECKING:
+    from feedlint.config import Resolved
     from feedlint.engine import RunResult
     from feedlint.reporters import Reporter
 
@@ -31,6 +32,10 @@ class UsageError(Exception):
 
 def _codes(value: str) -> list[str]:
     return [part.strip().upper() for part in value.split(",") if part.strip()]
+
+
+def _patterns(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
                        help="do not report these codes or prefixes")
     check.add_argument("--schema", metavar="PATH", help="validate against this JSON Schema")
+    check.add_argument("--exclude", type=_patterns, default=None, metavar="GLOBS",
+                       help="skip these files and folders when walking (replaces the "
+                       "configuration's exclude; comma-separated)")
+    check.add_argument("--extend-exclude", type=_patterns, default=None, metavar="GLOBS",
+                       help="skip these too (added to the configuration's extend-exclude)")
+    check.add_argument("--config", metavar="PATH",
+                       help="use this configuration file (pyproject.toml or feedlint.toml) "
+                       "instead of the closest one above the first path")
+    check.add_argument("--isolated", action="store_true",
+                       help="ignore every configuration file")
+    check.add_argument("--show-settings", action="store_true",
+                       help="print the resolved settings and where each came from, and stop")
+    check.add_argument("--fix", action="store_true",
+                       help="apply the certain fixes to the files; report what is left")
+    check.add_argument("--diff", action="store_true",
+                       help="print the changes --fix would make as a unified diff, write "
+                       "nothing; exit 1 if there are any")
     check.add_argument("--strict", action="store_true", help="warnings fail the run too")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the name of the file read from stdin (-), used in the output")
@@ -144,19 +166,18 @@ def _check(args: argparse.Namespace) -> int:
     from feedlint.reporters import ReportOptions
     from feedlint.rules import RULES
     from feedlint.schema import SchemaError
-    from feedlint.settings import Settings
 
     for given in (args.select or []) + (args.ignore or []) + (args.extend_select or []):
         if not any(code.startswith(given) for code in RULES):
             raise UsageError(f"unknown code or prefix {given!r}; `feedlint rules` lists them")
-    settings = Settings(
-        select=tuple(args.select) if args.select is not None else ("FL",),
-        ignore=tuple(args.ignore or ()),
-        extend_select=tuple(args.extend_select or ()),
-        schema=args.schema,
-        strict=args.strict,
-    )
     paths = args.paths or ["."]
+    resolved = _resolve_settings(args, paths)
+    settings = resolved.settings
+    if args.show_settings:
+        from feedlint.config import render
+
+        sys.stdout.write(render(resolved))
+        return EXIT_OK
     try:
         candidates = []
         if "-" in paths:
@@ -182,6 +203,12 @@ def _check(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     result = linter.run(candidates)
     elapsed = time.perf_counter() - started
+    if settings.diff or settings.fix:
+        fixed = _report_fixes(result, would=settings.diff, quiet=args.quiet)
+        if settings.diff:
+            if result.internal_errors:
+                return EXIT_ERROR
+            return EXIT_FAILED if fixed and not args.exit_zero else EXIT_OK
 
     to_stdout = args.output_file is None
     options = ReportOptions(
@@ -246,6 +273,65 @@ def write_report(reporter: Reporter, result: RunResult, output_file: str | None)
     if not reporter.options.quiet:
         print(f"feedlint: {summary_line(result)}; report written to {output_file}",
               file=sys.stderr)
+
+
+def _resolve_settings(args: argparse.Namespace, paths: Sequence[str]) -> Resolved:
+    """Find and read the configuration, and lay the command line over it."""
+    from feedlint.config import CommandLine, ConfigError, find_for_paths, load, resolve
+
+    if args.isolated and args.config:
+        raise UsageError("--config and --isolated contradict each other; choose one")
+    if args.fix and "-" in paths:
+        raise UsageError("--fix cannot write back to standard input; use --diff to see the fixes")
+    command_line = CommandLine(
+        select=tuple(args.select) if args.select is not None else None,
+        extend_select=tuple(args.extend_select or ()),
+        ignore=tuple(args.ignore or ()),
+        exclude=tuple(args.exclude) if args.exclude is not None else None,
+        extend_exclude=tuple(args.extend_exclude or ()),
+        schema=args.schema,
+        strict=args.strict,
+        fix=args.fix and not args.diff,
+        diff=args.diff,
+    )
+    try:
+        if args.isolated:
+            config = None
+        elif args.config:
+            config = load(args.config)
+        else:
+            config, notes = find_for_paths(paths, args.stdin_filename)
+            for note in notes:
+                print(f"feedlint: note: {note}", file=sys.stderr)
+        return resolve(command_line, config)
+    except ConfigError as err:
+        raise UsageError(str(err)) from err
+
+
+def _report_fixes(result: RunResult, *, would: bool, quiet: bool) -> int:
+    """Print the diffs (``--diff``) and what fixing did; return how many fixes applied."""
+    from feedlint.reporters.text import plural
+
+    applied = files = 0
+    for file in result.files:
+        report = file.fixing
+        if report is None:
+            continue
+        if report.diff:
+            sys.stdout.write(report.diff)
+        if report.error:
+            print(f"feedlint: {file.path}: {report.error}", file=sys.stderr)
+        for reason in report.refused:
+            print(f"feedlint: {file.path}: fix not applied: {reason}", file=sys.stderr)
+        if report.applied:
+            applied += report.applied
+            files += 1
+    sys.stdout.flush()
+    if applied and not quiet:
+        verb = "would fix" if would else "fixed"
+        print(f"feedlint: {verb} {plural(applied, 'problem')} in {plural(files, 'file')}",
+              file=sys.stderr)
+    return applied
 
 
 def _explain_rule(code: str, out: TextIO) -> int:

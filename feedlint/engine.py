@@ -2,8 +2,14 @@
 
 The engine is the only place that turns a rule's :class:`Finding` into a
 :class:`Diagnostic`: it stamps the rule name and severity from the registry,
-places the finding through the article's source map and drops what the run's
-selection leaves out. Rules never see files; reporters never decide.
+places the finding through the article's source map, lets the file's ``# noqa``
+comments silence what they name (:mod:`feedlint.suppression`), and only then drops
+what the run's selection leaves out, so that a comment for a de-selected code still
+counts as used. Rules never see files; reporters never decide.
+
+With ``--fix`` or ``--diff``, a file whose diagnostics carry fixes goes through
+:mod:`feedlint.fixing` before the checks across files, and its result is what is
+left after the fixes.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedlint.diagnostics import Diagnostic, Finding, Severity, Span
 from feedlint.discovery import Candidate
@@ -21,8 +27,12 @@ from feedlint.document import Article
 from feedlint.parsing import parse
 from feedlint.rules import MODULES, RuleContext, RuleModule, rule_for
 from feedlint.schema import ArticleSchema
-from feedlint.selection import CodeSelector
+from feedlint.selection import CodeSelector, FileIgnores
 from feedlint.settings import Settings
+from feedlint.suppression import Suppressor
+
+if TYPE_CHECKING:
+    from feedlint.fixing import FixReport
 
 
 @dataclass(slots=True)
@@ -35,6 +45,10 @@ class FileResult:
     skipped: bool = False
     #: Rule module name -> what its ``collect`` kept of this file.
     facts: dict[str, Any] = field(default_factory=dict)
+    #: The file's ``noqa`` directives, kept until the checks across files have run.
+    suppressor: Suppressor | None = None
+    #: What ``--fix``/``--diff`` did to this file.
+    fixing: FixReport | None = None
 
 
 @dataclass(slots=True)
@@ -80,6 +94,40 @@ class Linter:
         self.schema_enabled = self.selector.any_enabled(
             rule.code for module in MODULES if module.name == "schema" for rule in module.rules
         )
+        self.file_ignores = FileIgnores(settings.per_file_ignores, settings.config_root)
+        # What a noqa comment can be judged against: the codes whose checks run here.
+        # A module that only collects facts (no check, no check across files) has its
+        # codes reported by something after the run (the link probe): they cannot be
+        # judged, and the file's directives are kept for whatever reports them.
+        self.reported_later = any(
+            module.check is None and module.across is None for module, _ in self.modules
+        )
+        active = {"file", "noqa"} | {
+            module.name
+            for module, _ in self.modules
+            if module.check is not None or module.across is not None
+        }
+        if self.schema_enabled:
+            active.add("schema")
+        self.known_codes = frozenset(rule.code for module in MODULES for rule in module.rules)
+        self.checked_codes = frozenset(
+            rule.code for module in MODULES if module.name in active for rule in module.rules
+        )
+        self.pending_codes = frozenset(
+            rule.code
+            for module, _ in self.modules
+            if module.across is not None
+            for rule in module.rules
+        )
+        self.every_check_runs = (
+            self.schema_enabled
+            and not self.reported_later
+            and all(
+                module.name in active
+                for module in MODULES
+                if module.check is not None or module.across is not None
+            )
+        )
 
     # -- one file ---------------------------------------------------------
 
@@ -108,10 +156,25 @@ class Linter:
                 return self._result(candidate.display, None, [finding])
         if not candidate.explicit and not candidate.bare and not _opens_with_fence(raw):
             return FileResult(candidate.display, skipped=True)
-        return self.lint_bytes(candidate.display, raw, bare=candidate.bare)
+        article, result = self.lint_article(candidate.display, raw, bare=candidate.bare)
+        if (
+            (self.settings.fix or self.settings.diff)
+            and (candidate.stdin_bytes is None or self.settings.diff)
+            and any(d.fix is not None for d in result.diagnostics)
+        ):
+            from feedlint.fixing import fix_file
+
+            result = fix_file(self, candidate, raw, article, result)
+        return result
 
     def lint_bytes(self, path: str, raw: bytes, *, bare: bool = False) -> FileResult:
         """Lint one article given its bytes (``path`` names it in diagnostics)."""
+        return self.lint_article(path, raw, bare=bare)[1]
+
+    def lint_article(
+        self, path: str, raw: bytes, *, bare: bool = False
+    ) -> tuple[Article | None, FileResult]:
+        """Lint one article given its bytes; also return the parsed article (for fixing)."""
         parsed = parse(path, raw, bare=bare)
         findings = list(parsed.findings)
         article = parsed.article
@@ -141,9 +204,24 @@ class Linter:
                         facts[module.name] = module.collect(article, context)
                 except Exception as err:  # noqa: BLE001 - a crashing check must not stop the run
                     findings.append(_internal_error(module.name, err))
-        result = self._result(path, article, findings)
-        result.facts = facts
-        return result
+        suppressor = Suppressor.scan(article) if article is not None else None
+        if suppressor is None:
+            return article, FileResult(path, self.diagnose(path, article, findings), facts=facts)
+        placed = suppressor.silence(self.place(path, article, findings, only_selected=False))
+        placed += self.place(path, article, suppressor.invalid)
+        if not any(d.code == "FL900" for d in placed):
+            unused = suppressor.unused(
+                self.known_codes,
+                self.checked_codes,
+                self.pending_codes,
+                every_check_ran=self.every_check_runs,
+                final=False,
+            )
+            placed += self.place(path, article, unused)
+        result = FileResult(path, self.select(path, placed), facts=facts)
+        if self.pending_codes or self.reported_later:
+            result.suppressor = suppressor
+        return article, result
 
     def _result(self, path: str, article: Article | None, findings: list[Finding]) -> FileResult:
         return FileResult(path, self.diagnose(path, article, findings))
@@ -151,11 +229,33 @@ class Linter:
     def diagnose(
         self, path: str, article: Article | None, findings: Iterable[Finding]
     ) -> list[Diagnostic]:
-        """Place, stamp and filter findings."""
+        """Place, stamp and filter findings (for a file without ``noqa`` comments)."""
+        return self.select(path, self.place(path, article, findings))
+
+    def select(self, path: str, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """What the selection and the per-file ignores let through, sorted."""
+        ignored = self.file_ignores.ignored(path) if self.file_ignores else ()
+        out = [
+            d
+            for d in diagnostics
+            if self.selector.enabled(d.code) and not (ignored and d.code.startswith(ignored))
+        ]
+        out.sort(key=Diagnostic.sort_key)
+        return out
+
+    def place(
+        self,
+        path: str,
+        article: Article | None,
+        findings: Iterable[Finding],
+        *,
+        only_selected: bool = True,
+    ) -> list[Diagnostic]:
+        """Stamp and place findings; ``only_selected`` skips de-selected codes early."""
         out = []
         severity_overrides = self.settings.severity
         for finding in findings:
-            if not self.selector.enabled(finding.code):
+            if only_selected and not self.selector.enabled(finding.code):
                 continue
             rule = rule_for(finding.code)
             if finding.span is not None:
@@ -182,7 +282,6 @@ class Linter:
                     fix=finding.fix,
                 )
             )
-        out.sort(key=Diagnostic.sort_key)
         return out
 
     # -- many files -------------------------------------------------------
@@ -213,9 +312,31 @@ class Linter:
                 continue
             for path, finding in produced:
                 target = by_path.get(path)
-                if target is not None:
+                if target is None:
+                    continue
+                suppressor = target.suppressor
+                if suppressor is None:
                     target.diagnostics.extend(self.diagnose(path, None, [finding]))
-                    target.diagnostics.sort(key=Diagnostic.sort_key)
+                else:
+                    placed = self.place(path, None, [finding], only_selected=False)
+                    target.diagnostics.extend(self.select(path, suppressor.silence(placed)))
+                target.diagnostics.sort(key=Diagnostic.sort_key)
+        for result in files:
+            suppressor = result.suppressor
+            if not self.reported_later:
+                result.suppressor = None
+            if suppressor is None or any(d.code == "FL900" for d in result.diagnostics):
+                continue
+            unused = suppressor.unused(
+                self.known_codes,
+                self.checked_codes,
+                self.pending_codes,
+                every_check_ran=self.every_check_runs,
+                final=True,
+            )
+            if unused:
+                result.diagnostics.extend(self.diagnose(result.path, None, unused))
+                result.diagnostics.sort(key=Diagnostic.sort_key)
 
 
 def _internal_error(check: str, err: BaseException) -> Finding:

@@ -31,7 +31,17 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     #: Glob patterns of bare .yaml/.yml/.json files that are articles.
     include: tuple[str, ...] = ()
+    #: (glob, codes or prefixes) pairs: those codes are not reported for matching files.
+    #: A glob with a ``/`` is anchored at ``config_root``; one without matches a file's
+    #: name or any of its folders' names (see :mod:`feedlint.config`).
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: The folder of the configuration file (relative globs are anchored there).
+    config_root: str | None = None
     #: Warnings fail the run too.
     strict: bool = False
     #: "Now" for checks about the future; None means the clock.
     now: datetime | None = None
+    #: ``--fix``: write the certain fixes back to the files.
+    fix: bool = False
+    #: ``--diff``: compute the fixes and keep their diff, never write.
+    diff: bool = False

@@ -10,7 +10,7 @@ Codes come in families, one hundred each:
   (:mod:`~feedlint.rules.related`) and duplicates across files
   (:mod:`~feedlint.rules.duplicates`): the content rules
 - ``FL6xx`` links checked with ``--probe``
-- ``FL8xx`` suppression comments
+- ``FL8xx`` suppression comments (:mod:`feedlint.rules.noqa`)
 - ``FL9xx`` feedlint's own failures (:mod:`feedlint.rules.internal`)
 
 A module is listed here by hand: there is no plugin discovery to go wrong.
@@ -24,6 +24,7 @@ from feedlint.rules import (
     file_syntax,
     images,
     internal,
+    noqa,
     related,
     schema_shape,
     secured,
@@ -40,6 +41,7 @@ MODULES: tuple[RuleModule, ...] = (
     secured.MODULE,
     related.MODULE,
     duplicates.MODULE,
+    noqa.MODULE,
     internal.MODULE,
 )
 

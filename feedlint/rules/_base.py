@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -38,10 +38,16 @@ class Rule:
 
 @dataclass(frozen=True)
 class Option:
-    """A rule module's setting, configurable as ``[tool.feedlint.<module>] <name>``."""
+    """A rule module's setting, configurable as ``[tool.feedlint.<module>] <name>``.
+
+    The configuration checks a value before any file is linted: with ``validate``
+    (which raises ValueError saying what is allowed), or else against the type of
+    ``default``.
+    """
 
     default: Any
     help: str
+    validate: Callable[[Any], object] | None = None
 
 
 @dataclass(frozen=True)

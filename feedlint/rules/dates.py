@@ -31,19 +31,24 @@ OPTIONS = {
         "5m",
         "how far in the future a date may be before FL405 reports it (seconds, or a "
         "duration such as 5m, 2h, 1d)",
+        validate=lambda value: duration(value, "clock-skew"),
     ),
     "related-tolerance": Option(
         "1d",
         "how long before its article a related item may be published before FL406 "
         "reports it (a duration)",
+        validate=lambda value: duration(value, "related-tolerance"),
     ),
     "floor": Option(
-        "1995-01-01", "dates before this day (YYYY-MM-DD, UTC) are suspicious (FL407)"
+        "1995-01-01",
+        "dates before this day (YYYY-MM-DD, UTC) are suspicious (FL407)",
+        validate=lambda value: _floor(value),
     ),
     "feed-order": Option(
         "off",
         "order of numbered files (NNN_...) in one folder by publishedDateTime (FL408): "
         "off, newest-first or oldest-first",
+        validate=lambda value: _feed_order({"feed-order": value}),
     ),
 }
 

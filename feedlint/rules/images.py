@@ -24,8 +24,16 @@ from feedlint.rules._fields import images, items
 from feedlint.weburl import WebUrl, parse_web_url
 
 OPTIONS = {
-    "min-pixels": Option(1, "smallest plausible width or height, in pixels (FL301)"),
-    "max-pixels": Option(20000, "largest plausible width or height, in pixels (FL301)"),
+    "min-pixels": Option(
+        1,
+        "smallest plausible width or height, in pixels (FL301)",
+        validate=lambda value: _int_option({"min-pixels": value}, "min-pixels"),
+    ),
+    "max-pixels": Option(
+        20000,
+        "largest plausible width or height, in pixels (FL301)",
+        validate=lambda value: _int_option({"max-pixels": value}, "max-pixels"),
+    ),
 }
 
 RULES = (

@@ -70,6 +70,7 @@ OPTIONS = {
         "registrable-domain",
         "how far originalUrl's host may differ from webUrl's (FL205): "
         "registrable-domain (www.example.com and example.com agree), exact, or any",
+        validate=lambda value: _host_mode(value),
     ),
 }
 
@@ -269,6 +270,14 @@ def _check_provider(
         return
 
 
+def _host_mode(value: Any) -> str:
+    if value not in HOST_MODES:
+        raise ValueError(
+            f"option original-url-host must be one of {', '.join(HOST_MODES)}, got {value!r}"
+        )
+    return str(value)
+
+
 def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     options = context.options
     urls: dict[str, WebUrl] = {}
@@ -296,11 +305,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
             )
 
     matcher = _tracking_matcher(tuple(options.get("tracking-parameters", ())))
-    host_mode = options.get("original-url-host", "registrable-domain")
-    if host_mode not in HOST_MODES:
-        raise ValueError(
-            f"option original-url-host must be one of {', '.join(HOST_MODES)}, got {host_mode!r}"
-        )
+    host_mode = _host_mode(options.get("original-url-host", "registrable-domain"))
     for prefix, item in items(article.data):
         yield from _check_provider(prefix, item, urls, context)
         web = urls.get(f"{prefix}/webUrl")

@@ -1,0 +1,576 @@
+"""Configuration files -> the run's :class:`~feedlint.settings.Settings`.
+
+Where the configuration comes from:
+
+- ``[tool.feedlint]`` in a ``pyproject.toml``, or the top level of a
+  ``feedlint.toml``. The closest one in the folder of the linted path or above it
+  wins; in one folder ``feedlint.toml`` wins over ``pyproject.toml``, and a
+  ``pyproject.toml`` without a ``[tool.feedlint]`` table is passed over.
+- With several paths on the command line, one configuration applies to the whole
+  run: the one found from the first path (a file's folder, or the folder itself;
+  standard input counts as ``--stdin-filename``'s folder, or the current one). When
+  another path would have found a different file, a note on standard error says so.
+- ``--config PATH`` names the file (any name: ``pyproject.toml`` is read for its
+  ``[tool.feedlint]`` table, anything else for its top level); ``--isolated``
+  ignores every configuration file.
+
+The command line overrides the file: ``--select`` replaces ``select`` and
+``extend-select``; ``--extend-select`` and ``--ignore`` add to the file's lists.
+Then, as within one list, the most specific entry decides each code; on a tie
+between the file and the command line, the command line wins (a file's
+``ignore = ["FL203"]`` holds under ``--select FL2``, but not under ``--select
+FL203``). ``--exclude`` replaces ``exclude``, ``--extend-exclude`` adds to
+``extend-exclude``; ``--schema`` replaces ``schema``.
+
+Everything is checked before a file is linted: an unknown key, a value of the
+wrong type or an unknown code is a :class:`ConfigError` (exit 2) that names the
+file, the key and what is allowed. Rule modules' options (``[tool.feedlint.dates]``)
+are checked against the ``Option`` declarations of :data:`feedlint.rules.MODULES`:
+a value must have the type of the option's default.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from feedlint.diagnostics import Severity
+from feedlint.rules import MODULES, RULES, Option, RuleModule
+from feedlint.settings import DEFAULT_MAX_FILE_SIZE, Settings
+
+#: Looked for in each folder, in this order.
+CONFIG_NAMES = ("feedlint.toml", "pyproject.toml")
+
+DEFAULT = "default"
+COMMAND_LINE = "command line"
+
+_SIZE = re.compile(r"\s*(\d+)\s*([KMG]i?B|B)?\s*\Z", re.IGNORECASE)
+_SIZE_UNITS = {
+    "": 1, "B": 1,
+    "KB": 1000, "MB": 1000**2, "GB": 1000**3,
+    "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3,
+}  # fmt: skip
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used (a usage error: exit 2)."""
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """One configuration file and its feedlint table."""
+
+    path: str
+    table: Mapping[str, Any]
+
+    @property
+    def root(self) -> str:
+        return os.path.dirname(self.path)
+
+    @property
+    def is_pyproject(self) -> bool:
+        return os.path.basename(self.path) == "pyproject.toml"
+
+    def where(self, key: str = "", table: str = "") -> str:
+        """How a message names a key: ``path: [tool.feedlint.dates] key``."""
+        name = "tool.feedlint" if self.is_pyproject else ""
+        if table:
+            name = f"{name}.{table}" if name else table
+        place = f"[{name}] " if name else ""
+        return f"{self.path}: {place}{key}".rstrip()
+
+
+@dataclass(frozen=True)
+class CommandLine:
+    """What the command line says about settings (None: not given)."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    exclude: tuple[str, ...] | None = None
+    extend_exclude: tuple[str, ...] = ()
+    schema: str | None = None
+    strict: bool = False
+    fix: bool = False
+    diff: bool = False
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The settings of a run, the file they came from, and where each part came from."""
+
+    settings: Settings
+    config: ConfigFile | None
+    #: Setting name (as in the file; ``module.option`` for options) -> its origin.
+    origins: Mapping[str, str] = field(default_factory=dict)
+
+
+# -- finding and reading files ---------------------------------------------------
+
+
+def load(path: str) -> ConfigFile:
+    """Read the file ``--config`` names."""
+    found = _read(os.path.abspath(path), explicit=True)
+    assert found is not None
+    return found
+
+
+def _read(path: str, *, explicit: bool) -> ConfigFile | None:
+    import tomllib
+
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as err:
+        raise ConfigError(f"{path}: no such configuration file") from err
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read it: {err.strerror or err}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: {err}") from err
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8 text") from err
+    if os.path.basename(path) != "pyproject.toml":
+        return ConfigFile(path, data)
+    tool = data.get("tool")
+    table = tool.get("feedlint") if isinstance(tool, dict) else None
+    if table is None:
+        if explicit:
+            raise ConfigError(f"{path}: there is no [tool.feedlint] table in it")
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: tool.feedlint must be a table, got {_kind(table)}")
+    return ConfigFile(path, table)
+
+
+class Finder:
+    """Finds the configuration of a folder, remembering what it has read."""
+
+    def __init__(self) -> None:
+        self._by_folder: dict[str, ConfigFile | None] = {}
+
+    def for_folder(self, folder: str) -> ConfigFile | None:
+        folder = os.path.abspath(folder)
+        visited = []
+        found: ConfigFile | None = None
+        while True:
+            if folder in self._by_folder:
+                found = self._by_folder[folder]
+                break
+            visited.append(folder)
+            found = self._in_folder(folder)
+            if found is not None:
+                break
+            parent = os.path.dirname(folder)
+            if parent == folder:
+                break
+            folder = parent
+        for seen in visited:
+            self._by_folder[seen] = found
+        return found
+
+    @staticmethod
+    def _in_folder(folder: str) -> ConfigFile | None:
+        for name in CONFIG_NAMES:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                found = _read(path, explicit=False)
+                if found is not None:
+                    return found
+        return None
+
+
+def start_folder(path: str, stdin_filename: str | None = None) -> str:
+    """The folder whose configuration applies to ``path``."""
+    if path == "-":
+        return os.path.dirname(os.path.abspath(stdin_filename)) if stdin_filename else "."
+    if os.path.isdir(path):
+        return path
+    return os.path.dirname(os.path.abspath(path))
+
+
+def find_for_paths(
+    paths: Sequence[str], stdin_filename: str | None = None
+) -> tuple[ConfigFile | None, list[str]]:
+    """The configuration for a run over ``paths`` (found from the first), and notes
+    about other paths that would have found another file."""
+    finder = Finder()
+    first = finder.for_folder(start_folder(paths[0] if paths else ".", stdin_filename))
+    notes = []
+    folders = dict.fromkeys(start_folder(p, stdin_filename) for p in paths[1:])
+    for folder in folders:
+        other = finder.for_folder(folder)
+        if (other and other.path) != (first and first.path):
+            used = first.path if first else "no configuration file"
+            notes.append(
+                f"{folder} has its own configuration "
+                f"({other.path if other else 'none'}); this run uses {used}, found from "
+                "the first path; lint it in a run of its own to use its configuration"
+            )
+            break
+    return first, notes
+
+
+# -- checking and resolving --------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    kinds = {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }
+    return kinds.get(type(value), type(value).__name__)
+
+
+def _toml(value: Any) -> str:
+    """A value as TOML (for messages and ``--show-settings``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{_toml(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def check_code(value: Any, where: str) -> str:
+    """A code or prefix from a configuration file, upper-cased; ConfigError otherwise."""
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: expected a code such as FL103 or a prefix such as "
+                          f"FL1, got {_kind(value)} {_toml(value)}")
+    code = value.strip().upper()
+    if not code.startswith("FL") or not any(known.startswith(code) for known in RULES):
+        raise ConfigError(
+            f"{where}: unknown code {value!r}{_suggest(code, RULES)}; allowed: a code such "
+            "as FL103 or a prefix such as FL1 (`feedlint rules` lists them)"
+        )
+    return code
+
+
+def _codes(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{where}: expected a list of codes such as [\"FL103\", \"FL2\"], "
+                          f"got {_kind(value)} {_toml(value)}")
+    return tuple(check_code(item, where) for item in value)
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of glob patterns such as "
+                          f"[\"drafts/**\"], got {_toml(value)}")
+    return tuple(value)
+
+
+def _size(value: Any, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match is None or int(match.group(1)) <= 0:
+        raise ConfigError(f"{where}: expected a size in bytes (a positive integer, or a "
+                          f"string such as \"10 MiB\"), got {_toml(value)}")
+    return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "").upper()]
+
+
+def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of glob = [codes], such as "
+                          f"{{\"drafts/**\" = [\"FL4\"]}}, got {_kind(value)}")
+    return tuple((glob, _codes(codes, f"{where} {glob!r}")) for glob, codes in value.items())
+
+
+def _severity(value: Any, where: str) -> dict[str, Severity]:
+    """Per-code severities; a prefix applies to its codes, a longer entry wins."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of code = \"error\" or \"warning\", "
+                          f"such as {{FL203 = \"warning\"}}, got {_kind(value)}")
+    levels: dict[str, Severity] = {}
+    for key, level in value.items():
+        code = check_code(key, where)
+        if level not in ("error", "warning"):
+            raise ConfigError(f"{where} {key}: expected \"error\" or \"warning\", "
+                              f"got {_toml(level)}")
+        levels[code] = Severity(level)
+    resolved: dict[str, Severity] = {}
+    for code in RULES:
+        best = max((p for p in levels if code.startswith(p)), key=len, default=None)
+        if best is not None:
+            resolved[code] = levels[best]
+    return resolved
+
+
+def _schema(value: Any, where: str, root: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{where}: expected the path of a JSON Schema file, got {_toml(value)}")
+    path = os.path.normpath(os.path.join(root, os.path.expanduser(value)))
+    if not os.path.isfile(path):
+        raise ConfigError(f"{where}: no such file {path} (the path is relative to the "
+                          "configuration file's folder)")
+    return path
+
+
+#: Keys of the feedlint table, and how each is read (value, where, root) -> setting.
+_KEYS: dict[str, Any] = {
+    "select": lambda v, w, r: _codes(v, w),
+    "extend-select": lambda v, w, r: _codes(v, w),
+    "ignore": lambda v, w, r: _codes(v, w),
+    "per-file-ignores": lambda v, w, r: _per_file_ignores(v, w),
+    "severity": lambda v, w, r: _severity(v, w),
+    "exclude": lambda v, w, r: _strings(v, w),
+    "extend-exclude": lambda v, w, r: _strings(v, w),
+    "include": lambda v, w, r: _strings(v, w),
+    "schema": _schema,
+    "max-file-size": lambda v, w, r: _size(v, w),
+}
+
+
+def option_modules() -> dict[str, RuleModule]:
+    """Rule modules that have options: each is a sub-table of the configuration."""
+    return {module.name: module for module in MODULES if module.options}
+
+
+def _canonical(key: str) -> str:
+    return key.replace("_", "-")
+
+
+def _check_option(value: Any, option: Option, where: str) -> Any:
+    """``value`` if the option's own check (or else the type of its default) accepts
+    it; ConfigError otherwise."""
+    default = option.default
+    if option.validate is not None:
+        try:
+            option.validate(value)
+        except (ValueError, TypeError) as err:
+            reason = str(err)
+            name = where.rsplit(" ", 1)[-1]
+            for prefix in (f"option {name} ", f"{name} "):
+                reason = reason.removeprefix(prefix)
+            raise ConfigError(f"{where}: {reason} (default {_toml(default)})") from err
+        return value
+    expected = _expected(default)
+    if default is None:
+        return value
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, int):
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif isinstance(default, list | tuple | frozenset | set):
+        ok = isinstance(value, list)
+        if ok and default:
+            sample = next(iter(default))
+            item_type = float if isinstance(sample, float) else type(sample)
+            ok = all(
+                isinstance(item, item_type) and isinstance(item, bool) == isinstance(sample, bool)
+                for item in value
+            )
+        if ok:
+            value = type(default)(value)
+    elif isinstance(default, Mapping):
+        ok = isinstance(value, dict)
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ConfigError(
+            f"{where}: expected {expected} (default {_toml(default)}), got {_toml(value)}"
+        )
+    return value
+
+
+def _expected(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "an integer"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, str):
+        return "a string"
+    if isinstance(default, list | tuple | frozenset | set):
+        sample = next(iter(default), None)
+        return f"a list of {_kind(sample).split(' ', 1)[1]}s" if sample is not None else "a list"
+    if isinstance(default, Mapping):
+        return "a table"
+    return f"a {type(default).__name__}"
+
+
+def read_table(config: ConfigFile) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """The file's settings (by key) and rule options (by module), checked."""
+    settings: dict[str, Any] = {}
+    options: dict[str, dict[str, Any]] = {}
+    modules = option_modules()
+    allowed = sorted(_KEYS) + sorted(modules)
+    for raw_key, value in config.table.items():
+        key = _canonical(raw_key)
+        if key in _KEYS and not (key in modules and isinstance(value, dict)):
+            settings[key] = _KEYS[key](value, config.where(raw_key), config.root)
+            continue
+        module = next((m for m in modules.values() if _canonical(m.name) == key), None)
+        if module is None:
+            tables = ", ".join(
+                f"[{'tool.feedlint.' if config.is_pyproject else ''}{name}]" for name in modules
+            )
+            raise ConfigError(
+                f"{config.where(raw_key)}: unknown key{_suggest(key, allowed)}; allowed keys: "
+                f"{', '.join(sorted(_KEYS))}"
+                + (f", and the option tables {tables}" if tables else "")
+            )
+        if not isinstance(value, dict):
+            raise ConfigError(
+                f"{config.where(raw_key)}: expected a table of the {module.name} rules' "
+                f"options, got {_kind(value)}"
+            )
+        by_name = {_canonical(name): name for name in module.options}
+        checked: dict[str, Any] = {}
+        for option_key, option_value in value.items():
+            name = by_name.get(_canonical(option_key))
+            where = config.where(option_key, module.name)
+            if name is None:
+                raise ConfigError(
+                    f"{where}: unknown option{_suggest(_canonical(option_key), by_name)}; "
+                    f"the {module.name} rules' options are: {', '.join(module.options)}"
+                )
+            checked[name] = _check_option(option_value, module.options[name], where)
+        options[module.name] = checked
+    return settings, options
+
+
+def resolve(command_line: CommandLine, config: ConfigFile | None) -> Resolved:
+    """Merge the configuration file (if any) and the command line into Settings."""
+    file_settings, file_options = read_table(config) if config is not None else ({}, {})
+    origin_file = config.path if config is not None else DEFAULT
+    origins: dict[str, str] = {}
+
+    def from_file(key: str, default: Any) -> Any:
+        if key in file_settings:
+            origins[key] = origin_file
+            return file_settings[key]
+        origins[key] = DEFAULT
+        return default
+
+    cli = command_line
+    file_select = from_file("select", ("FL",))
+    file_extend = from_file("extend-select", ())
+    file_ignore = from_file("ignore", ())
+    # One list of selects and one of ignores: the most specific entry decides a code.
+    # A file entry the command line names the other way is dropped, so that on a tie
+    # the command line wins (within one source, ignore wins, as CodeSelector does).
+    cli_selects = (cli.select or ()) + cli.extend_select
+    if cli.select is not None:
+        select, extend = cli.select, cli.extend_select
+        origins["select"] = origins["extend-select"] = COMMAND_LINE
+    else:
+        select = tuple(p for p in file_select if p not in cli.ignore)
+        extend = tuple(p for p in file_extend if p not in cli.ignore) + cli.extend_select
+        if cli.extend_select:
+            origins["extend-select"] = _joined(origins["extend-select"], COMMAND_LINE)
+        if select != file_select:
+            origins["select"] = _joined(origins["select"], COMMAND_LINE)
+    ignore = tuple(p for p in file_ignore if p not in cli_selects) + cli.ignore
+    if cli.ignore or len(ignore) != len(file_ignore):
+        origins["ignore"] = _joined(origins["ignore"], COMMAND_LINE)
+
+    exclude = from_file("exclude", ())
+    if cli.exclude is not None:
+        exclude, origins["exclude"] = cli.exclude, COMMAND_LINE
+    extend_exclude = from_file("extend-exclude", ()) + cli.extend_exclude
+    if cli.extend_exclude:
+        origins["extend-exclude"] = _joined(origins["extend-exclude"], COMMAND_LINE)
+    schema = from_file("schema", None)
+    if cli.schema is not None:
+        schema, origins["schema"] = cli.schema, COMMAND_LINE
+
+    rule_options: dict[str, dict[str, Any]] = {}
+    for name, module in option_modules().items():
+        given = file_options.get(name, {})
+        for option in module.options:
+            origins[f"{name}.{option}"] = origin_file if option in given else DEFAULT
+        if given:
+            rule_options[name] = dict(given)
+
+    settings = Settings(
+        select=select,
+        ignore=ignore,
+        extend_select=extend,
+        severity=from_file("severity", {}),
+        schema=schema,
+        max_file_size=from_file("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        rule_options=rule_options,
+        exclude=exclude,
+        extend_exclude=extend_exclude,
+        include=from_file("include", ()),
+        per_file_ignores=from_file("per-file-ignores", ()),
+        config_root=config.root if config is not None else None,
+        strict=cli.strict,
+        fix=cli.fix,
+        diff=cli.diff,
+    )
+    return Resolved(settings, config, origins)
+
+
+def _joined(first: str, second: str) -> str:
+    return second if first == DEFAULT else f"{first} + {second}"
+
+
+# -- showing ------------------------------------------------------------------------
+
+
+def render(resolved: Resolved) -> str:
+    """``--show-settings``: the resolved settings as TOML, each with where it came from."""
+    s = resolved.settings
+    config = resolved.config
+    origins = resolved.origins
+    lines = ["# The settings of this run, and where each came from:"]
+    lines.append("# default, the configuration file, or the command line.")
+    if config is None:
+        lines.append("# configuration file: none")
+    else:
+        table = " [tool.feedlint]" if config.is_pyproject else ""
+        lines.append(f"# configuration file: {config.path}{table}")
+    severity: dict[str, str] = {code: str(level) for code, level in s.severity.items()}
+    per_file = {glob: list(codes) for glob, codes in s.per_file_ignores}
+    values: list[tuple[str, Any]] = [
+        ("select", list(s.select)),
+        ("extend-select", list(s.extend_select)),
+        ("ignore", list(s.ignore)),
+        ("per-file-ignores", per_file),
+        ("severity", severity),
+        ("exclude", list(s.exclude)),
+        ("extend-exclude", list(s.extend_exclude)),
+        ("include", list(s.include)),
+        ("schema", s.schema),
+        ("max-file-size", s.max_file_size),
+    ]
+    for key, value in values:
+        if key == "schema" and s.schema is None:
+            lines.append(f"# schema: the built-in schema  # {origins.get(key, DEFAULT)}")
+            continue
+        lines.append(f"{key} = {_toml(value)}  # {origins.get(key, DEFAULT)}")
+    for name, module in option_modules().items():
+        lines.append("")
+        lines.append(f"[{name}]")
+        given = s.rule_options.get(name, {})
+        for option_name, option in module.options.items():
+            value = given.get(option_name, option.default)
+            origin = origins.get(f"{name}.{option_name}", DEFAULT)
+            shown = f"{option_name} = {_toml(value)}" if value is not None else (
+                f"# {option_name}: not set"
+            )
+            lines.append(f"{shown}  # {origin}: {option.help}")
+    return "\n".join(lines) + "\n"

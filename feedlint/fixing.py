@@ -1,0 +1,477 @@
+"""``--fix`` and ``--diff``: apply the certain fixes rules attach to their findings.
+
+A rule attaches ``Fix(pointer, value, description)``: put ``value`` at ``pointer``.
+Applying it rewrites only that value's characters in the text, found through the
+article's source map, so comments, key order, blank lines, line endings and the body
+stay exactly as they were. The value is written in the style it had: a double-quoted
+string stays double-quoted (escaped as YAML escapes), a single-quoted one stays
+single-quoted when it can, a plain one stays plain when that reads back as the same
+string, else it is double-quoted; a block scalar (``|``, ``>``) keeps its header.
+
+Nothing is trusted: the result is parsed again and must give exactly the data the
+fixes asked for (and nothing else changed), or the fix is not applied. The file is
+written atomically: a temporary file in the same folder, flushed to disk, given the
+original's permissions, then renamed over the original; and only when the file on
+disk is still the one that was read. An interrupted run leaves the original intact.
+
+After fixing, the file is linted again (and fixed again, up to a few passes, when a
+fix uncovers another), and what is left is the file's result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import difflib
+import math
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from feedlint.diagnostics import Fix
+from feedlint.document import Article, human_path, split_pointer
+from feedlint.parsing import parse
+
+if TYPE_CHECKING:
+    from feedlint.discovery import Candidate
+    from feedlint.engine import FileResult, Linter
+
+#: Passes of fix-then-lint-again on one file, at most.
+MAX_PASSES = 5
+_BOM = b"\xef\xbb\xbf"
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_resolver = yaml.resolver.Resolver()
+_BLOCK_HEADER = re.compile(r"([|>])([1-9]?)([+-]?)([1-9]?)([ \t]*)(#.*)?\Z")
+_PLAIN_FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`")
+_FLOW_INDICATORS = frozenset(",[]{}")
+_ESCAPES = {
+    "\0": "\\0",
+    "\a": "\\a",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\v": "\\v",
+    "\f": "\\f",
+    "\r": "\\r",
+    "\x1b": "\\e",
+    '"': '\\"',
+    "\\": "\\\\",
+    "\x85": "\\N",
+    "\u2028": "\\L",
+    "\u2029": "\\P",
+}
+
+
+class FixRefused(Exception):
+    """A fix that cannot be applied safely."""
+
+
+class FixWriteError(Exception):
+    """The fixed text could not be written (the original is untouched)."""
+
+
+@dataclass(slots=True)
+class FixReport:
+    """What fixing did to one file."""
+
+    #: Fixes applied (written, or that would be written with ``--diff``).
+    applied: int = 0
+    #: The unified diff of the change (``--diff`` only).
+    diff: str = ""
+    #: Why nothing was written, when the change could not be written.
+    error: str = ""
+    #: Fixes left out, and why.
+    refused: list[str] = field(default_factory=list)
+
+
+# -- one file, end to end ---------------------------------------------------
+
+
+def fix_file(
+    linter: Linter, candidate: Candidate, raw: bytes, article: Article | None, first: FileResult
+) -> FileResult:
+    """Fix one file as far as it can be fixed; return what is left (see the module doc)."""
+    report = FixReport()
+    path = candidate.display
+    current_raw, current_article, current = raw, article, first
+    for _ in range(MAX_PASSES):
+        fixes = [d.fix for d in current.diagnostics if d.fix is not None]
+        if not fixes or current_article is None:
+            break
+        text, applied, refused = apply_fixes(current_article, fixes)
+        report.refused.extend(r for r in refused if r not in report.refused)
+        if not applied:
+            break
+        new_raw = (_BOM if raw.startswith(_BOM) else b"") + text.encode("utf-8")
+        if new_raw == current_raw:
+            break
+        current_article, current = linter.lint_article(path, new_raw, bare=candidate.bare)
+        current_raw = new_raw
+        report.applied += applied
+    if current_raw == raw:
+        if report.refused:
+            first.fixing = report
+        return first
+    if linter.settings.diff:
+        report.diff = unified_diff(path, raw, current_raw)
+        current.fixing = report
+        return current
+    try:
+        write_atomic(candidate.path, raw, current_raw)
+    except (FixWriteError, OSError) as err:
+        reason = str(err) if isinstance(err, FixWriteError) else (err.strerror or str(err))
+        report.error = f"not written: {reason}"
+        report.applied = 0
+        first.fixing = report
+        return first
+    current.fixing = report
+    return current
+
+
+def unified_diff(path: str, before: bytes, after: bytes) -> str:
+    """The change as ``diff -u`` prints it, ready for ``patch -p0``."""
+    old = before.decode("utf-8", "replace").splitlines(keepends=True)
+    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    out = []
+    for line in difflib.unified_diff(old, new, path, path):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+# -- the text ------------------------------------------------------------------
+
+
+def apply_fixes(article: Article, fixes: Sequence[Fix]) -> tuple[str, int, list[str]]:
+    """The article's text with ``fixes`` applied, how many were, and why others were not.
+
+    Every fix is checked by parsing the result: the data must be the old data with
+    exactly the fixed value changed, and the body must be the same. A fix that does
+    not check out in its preferred style is tried in the next (a block scalar written
+    inline), and left out when none does.
+    """
+    refused: list[str] = []
+    edits: list[tuple[int, int, str, Fix]] = []
+    chosen: dict[str, Fix] = {}
+    for fix in fixes:
+        where = human_path(fix.pointer)
+        if fix.pointer in chosen:
+            if not _same(chosen[fix.pointer].value, fix.value):
+                refused.append(f"{where}: two fixes disagree on its value; kept the first")
+            continue
+        try:
+            candidates = _edits_for(article, fix)
+        except FixRefused as err:
+            refused.append(f"{where}: {err}")
+            continue
+        candidates = [
+            (start, end, text)
+            for start, end, text in candidates
+            if not any(start < e and s < end for s, e, _, _ in edits)
+        ]
+        if not candidates:
+            refused.append(f"{where}: overlaps another fix; left for later")
+            continue
+        for start, end, text in candidates:
+            edit = (start, end, text, fix)
+            if _verified(article, _apply_edits(article, [edit]), [fix]):
+                chosen[fix.pointer] = fix
+                edits.append(edit)
+                break
+        else:
+            refused.append(
+                f"{where}: the fixed front matter would not read back as intended, "
+                "so the fix was not applied"
+            )
+    if not edits:
+        return article.text, 0, refused
+    text = _apply_edits(article, edits)
+    if len(edits) > 1 and not _verified(article, text, [e[3] for e in edits]):
+        # Each fix checks out alone but not together: apply the first, and let the
+        # next pass (after linting again) deal with the rest.
+        return _apply_edits(article, edits[:1]), 1, refused
+    return text, len(edits), refused
+
+
+def _apply_edits(article: Article, edits: Sequence[tuple[int, int, str, Fix]]) -> str:
+    text = article.text
+    for start, end, replacement, _ in sorted(edits, key=lambda e: e[0], reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def _verified(article: Article, text: str, fixes: Sequence[Fix]) -> bool:
+    """True when ``text`` parses to the article's data with exactly ``fixes`` applied."""
+    bare = article.body_offset == len(article.text) and article.yaml_start == 0
+    parsed = parse(article.path, text.encode("utf-8"), bare=bare)
+    if parsed.article is None:
+        return False
+    expected = copy.deepcopy(article.data)
+    for fix in fixes:
+        _set(expected, fix.pointer, fix.value)
+    new = parsed.article
+    body = article.text[article.body_offset :]
+    return _same(new.data, expected) and new.text[new.body_offset :] == body
+
+
+def _edits_for(article: Article, fix: Fix) -> list[tuple[int, int, str]]:
+    """Ways to apply ``fix`` as (start, end, replacement), the preferred first."""
+    node = article.source.nodes.get(fix.pointer)
+    if node is None or not fix.pointer:
+        raise FixRefused("there is no value there to replace")
+    if isinstance(article.get(fix.pointer), dict | list):
+        raise FixRefused("it is a list or mapping; only single values are fixed")
+    if not isinstance(fix.value, str | int | float | bool) and fix.value is not None:
+        raise FixRefused(f"cannot write a {type(fix.value).__name__} value")
+    _, _, start, end = node
+    if start < article.yaml_start or end > article.yaml_end:
+        raise FixRefused("the value is not in the front matter")
+    text = article.text
+    written = text[start:end]
+    value = fix.value
+    in_flow = _in_flow(article, fix.pointer)
+    style = written[:1]
+    if style == "!":
+        raise FixRefused("the value carries a YAML tag; remove the tag first")
+    if style in ("|", ">"):
+        return _block_edits(article, start, end, value, in_flow)
+    if not isinstance(value, str):
+        replacement = _non_string(value)
+    elif style == '"':
+        replacement = double_quoted(value)
+    elif style == "'":
+        replacement = single_quoted(value) or double_quoted(value)
+    else:
+        replacement = value if plain_safe(value, in_flow) else double_quoted(value)
+    if start == end and text[start - 1 : start] not in (" ", "\t"):
+        # An empty value (``key:`` alone): the new one needs a space after the colon.
+        replacement = " " + replacement
+    return [(start, end, replacement)]
+
+
+def _block_edits(
+    article: Article, start: int, end: int, value: Any, in_flow: bool
+) -> list[tuple[int, int, str]]:
+    """A block scalar keeps its header (and any comment on it) and gets new content
+    lines; failing that, the value is written inline in its place."""
+    text = article.text
+    header_line, _ = article.lines.position(start)
+    header_end = article.lines.line_end(header_line)
+    header = _BLOCK_HEADER.match(text[start:header_end])
+    if header is None:
+        raise FixRefused("its block scalar header cannot be read")
+    newline = "\r\n" if text.startswith("\r\n", header_end) else "\n"
+    content_start = header_end + len(newline)
+    content_end = end
+    while content_end > content_start and text[content_end - 1] in " \t\r\n":
+        content_end -= 1
+    first_line = text[content_start:content_end].split("\n", 1)[0]
+    indent = first_line[: len(first_line) - len(first_line.lstrip(" "))]
+    style, explicit, chomp = header.group(1), header.group(2) or header.group(4), header.group(3)
+    edits = []
+    if isinstance(value, str) and indent and not explicit and content_end > content_start:
+        body = value
+        fits = chomp != "+" and not value.startswith((" ", "\n"))
+        if chomp == "":
+            fits = fits and value.endswith("\n") and not value.endswith("\n\n")
+            body = value[:-1]
+        else:
+            fits = fits and not value.endswith("\n")
+        if style == ">":
+            fits = fits and "\n" not in body
+        if fits and body and "\r" not in body:
+            lines = [indent + line if line else "" for line in body.split("\n")]
+            edits.append((content_start, content_end, newline.join(lines)))
+    if not header.group(6):
+        if isinstance(value, str):
+            inline = value if plain_safe(value, in_flow) else double_quoted(value)
+        else:
+            inline = _non_string(value)
+        edits.append((start, content_end, inline))
+    if not edits:
+        raise FixRefused(
+            "its block scalar has a comment on its header line, and the new value "
+            "cannot be written as a block"
+        )
+    return edits
+
+
+def _in_flow(article: Article, pointer: str) -> bool:
+    """True when the value sits inside a flow collection (``[a, b]``, ``{a: b}``)."""
+    text = article.text
+    while "/" in pointer:
+        pointer = pointer.rsplit("/", 1)[0]
+        node = article.source.nodes.get(pointer)
+        if node is not None and text[node[2] : node[2] + 1] in ("[", "{"):
+            return True
+    return False
+
+
+# -- writing scalars -------------------------------------------------------------
+
+
+def _printable(char: str) -> bool:
+    code = ord(char)
+    return (
+        0x20 <= code <= 0x7E
+        or 0xA0 <= code <= 0xD7FF
+        or (0xE000 <= code <= 0xFFFD and code != 0xFEFF)
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def double_quoted(value: str) -> str:
+    """``value`` as a YAML double-quoted scalar on one line."""
+    out = ['"']
+    for char in value:
+        escape = _ESCAPES.get(char)
+        if escape is not None:
+            out.append(escape)
+        elif _printable(char):
+            out.append(char)
+        elif ord(char) <= 0xFF:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) <= 0xFFFF:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    out.append('"')
+    return "".join(out)
+
+
+def single_quoted(value: str) -> str | None:
+    """``value`` as a YAML single-quoted scalar, or None when it needs escapes."""
+    if not all(_printable(char) or char == "\t" for char in value):
+        return None
+    return "'" + value.replace("'", "''") + "'"
+
+
+def plain_safe(value: str, in_flow: bool = False) -> bool:
+    """True when ``value`` written plain reads back as the same string."""
+    if not value or value != value.strip() or value[0] in _PLAIN_FIRST:
+        return False
+    if not all(_printable(char) for char in value):
+        return False
+    if ": " in value or " #" in value or value.endswith(":"):
+        return False
+    if in_flow and any(char in _FLOW_INDICATORS for char in value):
+        return False
+    tag = _resolver.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag in (_STR, _TIMESTAMP)
+
+
+def _non_string(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    assert isinstance(value, float)
+    if math.isnan(value):
+        return ".nan"
+    if math.isinf(value):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    if "e" in text and "." not in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent if exponent[0] in '+-' else '+' + exponent}"
+    return text
+
+
+# -- data ------------------------------------------------------------------------
+
+
+def _set(data: Any, pointer: str, value: Any) -> None:
+    tokens = split_pointer(pointer)
+    node = data
+    for token in tokens[:-1]:
+        node = node[int(token)] if isinstance(node, list) else node[token]
+    last = tokens[-1]
+    if isinstance(node, list):
+        node[int(last)] = value
+    else:
+        node[last] = value
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal, and of the same types all the way down (``True`` is not ``1``)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+# -- the file ----------------------------------------------------------------------
+
+
+def write_atomic(path: str, expected: bytes, data: bytes) -> None:
+    """Replace the file at ``path`` (holding ``expected``) by ``data``, atomically.
+
+    Refuses when the file no longer holds ``expected`` (it changed since it was
+    read) or is read-only. Writes a temporary file in the same folder, flushes it
+    to disk, gives it the original's permissions, checks the original once more,
+    and renames it over the original. On any failure the temporary file is removed
+    and the original is left as it was.
+    """
+    target = os.path.realpath(path)
+    before = os.stat(target)
+    if not os.access(target, os.W_OK):
+        raise FixWriteError("the file is read-only")
+    _check_unchanged(target, expected, before)
+    folder = os.path.dirname(target)
+    fd, temporary = tempfile.mkstemp(
+        prefix=f".{os.path.basename(target)}.", suffix=".feedlint-tmp", dir=folder
+    )
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), stat.S_IMODE(before.st_mode))
+            if (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
+                    os.fchown(handle.fileno(), before.st_uid, before.st_gid)
+            os.fsync(handle.fileno())
+        _check_unchanged(target, expected, before)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    _sync_folder(folder)
+
+
+def _check_unchanged(target: str, expected: bytes, before: os.stat_result) -> None:
+    now = os.stat(target)
+    if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
+        raise FixWriteError("the file changed on disk while it was being fixed")
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
+            raise FixWriteError("the file changed on disk since it was read")
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
