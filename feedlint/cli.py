@@ -216,6 +216,7 @@ def _check(args: argparse.Namespace) -> int:
         quiet=args.quiet,
         strict=settings.strict,
         elapsed=elapsed,
+        sources={c.display: c.stdin_bytes for c in candidates if c.stdin_bytes is not None},
     )
     write_report(reporter_class(options), result, args.output_file)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from feedlint.reporters._base import Reporter, ReportOptions
 from feedlint.reporters.github import GithubReporter
+from feedlint.reporters.html import HtmlReporter
 from feedlint.reporters.json import JsonReporter
 from feedlint.reporters.junit import JunitReporter
 from feedlint.reporters.sarif import SarifReporter
@@ -19,6 +20,7 @@ REPORTERS: dict[str, type[Reporter]] = {
     "github": GithubReporter,
     "sarif": SarifReporter,
     "junit": JunitReporter,
+    "html": HtmlReporter,
 }
 
 __all__ = ["REPORTERS", "ReportOptions", "Reporter"]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -19,6 +20,9 @@ class ReportOptions:
     strict: bool = False
     #: How long the run took, in seconds, for formats that record it (JUnit).
     elapsed: float | None = None
+    #: Files whose bytes are in memory already (standard input), by the name they
+    #: are reported under; a reporter that shows a file's text reads others back.
+    sources: Mapping[str, bytes] = field(default_factory=dict)
 
 
 class Reporter(ABC):

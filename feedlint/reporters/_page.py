@@ -1,0 +1,300 @@
+"""The audit page of ``--format html``: summary, charts, data and script, put together."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from importlib import resources
+from typing import TYPE_CHECKING, Any, TextIO
+
+from feedlint import __version__
+from feedlint.diagnostics import Severity
+from feedlint.reporters._audit import Audit, SourceReader, build_audit, clean_text
+from feedlint.reporters._svg import Bar, bar_chart, esc, share_bar
+
+if TYPE_CHECKING:
+    from feedlint.engine import RunResult
+    from feedlint.reporters._base import ReportOptions
+
+DATA_VERSION = 1
+_SEVERITY_INDEX = {Severity.ERROR: 0, Severity.WARNING: 1}
+_PARTS = (("err", "errors"), ("warn", "warnings"))
+_LINK_PARTS = (("err", "broken"), ("warn", "blocked or moved"))
+
+
+def _asset(name: str) -> str:
+    return resources.files("feedlint.reporters").joinpath("assets", name).read_text("utf-8")
+
+
+def script_json(data: Any, ascii_only: bool = False) -> str:
+    """JSON that can sit inside a ``<script>`` element: no ``<``, ``>`` or ``&`` in it."""
+    text = json.dumps(data, ensure_ascii=ascii_only, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def render_report(result: RunResult, options: ReportOptions, out: TextIO) -> None:
+    audit = build_audit(
+        ((f.path, f.diagnostics) for f in result.files),
+        result.files_checked,
+        SourceReader(options.sources),
+    )
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
+    out.write(render_page(audit, ascii_only=encoding not in ("utf-8", "utf8")))
+
+
+def _data(audit: Audit) -> dict[str, Any]:
+    from feedlint.rules import family, rule_for
+
+    codes = sorted({row.diagnostic.code for row in audit.rows})
+    code_index = {code: i for i, code in enumerate(codes)}
+    providers = sorted({view.provider for view in audit.files})
+    provider_index = {name: i for i, name in enumerate(providers)}
+    messages: dict[str, int] = {}
+    rows = []
+    for row in audit.rows:
+        d = row.diagnostic
+        message = messages.setdefault(d.message, len(messages))
+        rows.append(
+            [
+                row.file_index,
+                d.line,
+                d.column,
+                d.end_line,
+                d.end_column,
+                code_index[d.code],
+                _SEVERITY_INDEX[d.severity],
+                message,
+                row.value,
+                row.fixed,
+                row.fix_note,
+            ]
+        )
+    return {
+        "version": DATA_VERSION,
+        "codes": [
+            [code, rule_for(code).name, f"{code[:3]}xx {family(code)}", rule_for(code).summary]
+            for code in codes
+        ],
+        "providers": providers,
+        "files": [
+            [
+                view.path,
+                provider_index[view.provider],
+                view.errors,
+                view.warnings,
+                view.front_matter_end,
+                view.note,
+                view.chunks,
+            ]
+            for view in audit.files
+        ],
+        "messages": list(messages),
+        "rows": rows,
+    }
+
+
+def _charts(audit: Audit) -> list[tuple[str, str, str]]:
+    """(title, note, svg) of each chart."""
+    from feedlint.rules import family, rule_for
+
+    def split(counter: Counter[tuple[str, Severity]]) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        for (key, severity), count in counter.items():
+            errors, warnings = out.get(key, (0, 0))
+            if severity == Severity.ERROR:
+                errors += count
+            else:
+                warnings += count
+            out[key] = (errors, warnings)
+        return out
+
+    by_code = split(audit.by_code)
+    code_bars = [
+        Bar(f"{code} {rule_for(code).name}", counts, code, rule_for(code).summary)
+        for code, counts in by_code.items()
+    ]
+    families: dict[str, tuple[int, int]] = {}
+    for code, (errors, warnings) in by_code.items():
+        old = families.get(code[:3], (0, 0))
+        families[code[:3]] = (old[0] + errors, old[1] + warnings)
+    family_bars = [
+        Bar(f"{prefix}xx {family(prefix + '00')}", counts, prefix)
+        for prefix, counts in families.items()
+    ]
+    provider_bars = [
+        Bar(name, counts, name) for name, counts in split(audit.by_provider).items()
+    ]
+    charts = [
+        ("Findings by code", "", bar_chart("chart-code", code_bars, _PARTS, filter_kind="code")),
+        (
+            "Findings by rule family",
+            "",
+            bar_chart("chart-family", family_bars, _PARTS, filter_kind="code"),
+        ),
+        (
+            "Findings by provider domain",
+            "the provider.domain of the article each finding is in",
+            bar_chart("chart-provider", provider_bars, _PARTS, filter_kind="provider"),
+        ),
+    ]
+    if audit.links:
+        host_bars = [
+            Bar(host, (len(status.broken), len(status.blocked)), host)
+            for host, status in audit.links.items()
+        ]
+        link_chart = bar_chart("chart-links", host_bars, _LINK_PARTS, filter_kind="text",
+                               unit="link problems")
+        note = "distinct URLs per host that --probe reported (FL6xx)"
+    else:
+        link_chart = (
+            '<p class="empty-chart" id="chart-links">No link problems reported. '
+            "Links are fetched and checked with <code>--probe</code>.</p>"
+        )
+        note = ""
+    charts.append(("Link status by host", note, link_chart))
+    return charts
+
+
+def _card(key: str, label: str, value: int, css: str = "") -> str:
+    return (
+        f'<div class="card {css}"><div class="num" id="sum-{key}" data-value="{value}">'
+        f'{value:,}</div><div class="label">{esc(label)}</div></div>'
+    )
+
+
+def render_page(audit: Audit, *, ascii_only: bool = False, now: datetime | None = None) -> str:
+    generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    findings = len(audit.rows)
+    script = _asset("report.js")
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    policy = (
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
+        f"script-src 'sha256-{digest}'; base-uri 'none'; form-action 'none'"
+    )
+    if findings:
+        verdict = (
+            f"{findings:,} finding{'s' if findings != 1 else ''} in "
+            f"{len(audit.files):,} of {audit.files_checked:,} files"
+        )
+    else:
+        verdict = f"all {audit.files_checked:,} files are clean"
+    cards = "".join(
+        [
+            _card("files", "files checked", audit.files_checked),
+            _card("clean", "clean", audit.clean, "ok"),
+            _card("failing", "with errors", audit.files_with_errors, "err"),
+            _card("warning-files", "with warnings only", audit.files_with_warnings_only, "warn"),
+            _card("errors", "errors", audit.errors, "err"),
+            _card("warnings", "warnings", audit.warnings, "warn"),
+        ]
+    )
+    share = share_bar(
+        [
+            ("ok", "clean files", audit.clean),
+            ("warn", "files with warnings only", audit.files_with_warnings_only),
+            ("err", "files with errors", audit.files_with_errors),
+        ]
+    )
+    charts = "".join(
+        f'<figure class="panel"><figcaption>{esc(title)}'
+        + (f'<span class="note">{esc(note)}</span>' if note else "")
+        + f"</figcaption>{svg}</figure>"
+        for title, note, svg in _charts(audit)
+    )
+    page = _TEMPLATE.format(
+        policy=esc(policy),
+        title=esc(f"feedlint audit: {verdict}"),
+        verdict=esc(verdict),
+        meta=esc(f"generated {generated} by feedlint {__version__}"),
+        style=_asset("report.css"),
+        cards=cards,
+        share=share,
+        charts=charts,
+        data=script_json(_data(audit), ascii_only=ascii_only),
+        script=script,
+    )
+    # A file name that is not UTF-8 reaches here with lone surrogates: show U+FFFD.
+    page = clean_text(page)
+    if ascii_only:
+        page = page.encode("ascii", "xmlcharrefreplace").decode("ascii")
+    return page
+
+
+_TEMPLATE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="generator" content="feedlint">
+<title>{title}</title>
+<style>{style}</style>
+</head>
+<body>
+<header class="top">
+  <div class="wrap">
+    <h1>feedlint audit</h1>
+    <p class="verdict" id="verdict">{verdict}</p>
+    <p class="meta">{meta}</p>
+  </div>
+</header>
+<main class="wrap">
+  <section class="summary" aria-label="summary">
+    <div class="cards">{cards}</div>
+    {share}
+  </section>
+  <section class="charts" aria-label="charts">{charts}</section>
+  <section class="results" id="results" aria-label="findings">
+    <div class="tabs" role="tablist">
+      <button type="button" role="tab" id="tab-findings" aria-selected="true">Findings</button>
+      <button type="button" role="tab" id="tab-files" aria-selected="false">Files</button>
+    </div>
+    <form class="filters" id="filters" autocomplete="off">
+      <label>Code <select id="f-code"><option value="">all codes</option></select></label>
+      <label>Severity <select id="f-severity"><option value="">all</option>
+        <option value="error">errors</option><option value="warning">warnings</option>
+        </select></label>
+      <label>Provider <select id="f-provider"><option value="">all providers</option>
+        </select></label>
+      <label>File <input id="f-file" type="search" placeholder="part of a path"></label>
+      <label class="grow">Text <input id="f-text" type="search"
+        placeholder="words in a message, value or fix"></label>
+      <button type="button" id="f-clear">Clear</button>
+    </form>
+    <p class="pager" id="pager-top"></p>
+    <div id="view-findings">
+      <table class="findings" id="findings">
+        <thead><tr>
+          <th class="c-toggle"><span class="sr">front matter</span></th>
+          <th data-sort="file">File</th>
+          <th data-sort="line" class="num">Line</th>
+          <th data-sort="severity">Severity</th>
+          <th data-sort="code">Code</th>
+          <th data-sort="provider">Provider</th>
+          <th data-sort="message">Message</th>
+          <th data-sort="value">Value</th>
+          <th data-sort="fixed">Fixed value</th>
+        </tr></thead>
+        <tbody></tbody>
+      </table>
+    </div>
+    <div id="view-files" hidden><div id="file-list"></div></div>
+    <p class="pager" id="pager">
+      <noscript>The findings table needs JavaScript; the summary above does not.</noscript>
+    </p>
+  </section>
+</main>
+<script type="application/json" id="feedlint-data">{data}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
