@@ -76,7 +76,13 @@ class Browser:
                 raise CDPError("Chromium did not open its DevTools port")
             time.sleep(0.05)
         url = f"ws://127.0.0.1:{lines[0].strip()}{lines[1].strip()}"
-        self.ws = connect(url, max_size=None, open_timeout=timeout)
+        self._stack = contextlib.ExitStack()
+        # No proxy from the environment, no keep-alive pings: a busy page must not
+        # look like a dead connection.
+        self.ws = self._stack.enter_context(
+            connect(url, max_size=None, open_timeout=timeout, proxy=None, ping_interval=None,
+                    compression=None)
+        )
         self._next_id = 0
         self.events: list[dict[str, Any]] = []
 
@@ -114,7 +120,7 @@ class Browser:
     def new_page(self, width: int = 1440, height: int = 1000) -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})
-        page = Page(self, session["sessionId"])
+        page = Page(self, session["sessionId"], target)
         page.send("Page.enable")
         page.send("Runtime.enable")
         page.send("Log.enable")
@@ -129,7 +135,7 @@ class Browser:
             if getattr(self, "ws", None) is not None:
                 with contextlib.suppress(Exception):
                     self.send("Browser.close", timeout=5)
-                self.ws.close()
+                self._stack.close()
         finally:
             try:
                 self.proc.wait(timeout=10)
@@ -139,9 +145,16 @@ class Browser:
 
 
 class Page:
-    def __init__(self, browser: Browser, session: str) -> None:
+    def __init__(self, browser: Browser, session: str, target: str) -> None:
         self.browser = browser
         self.session = session
+        self.target = target
+
+    def close(self) -> None:
+        self.browser.send("Target.closeTarget", {"targetId": self.target})
+        self.browser.events = [
+            e for e in self.browser.events if e.get("sessionId") != self.session
+        ]
 
     def send(
         self, method: str, params: dict[str, Any] | None = None, timeout: float = 60
@@ -178,14 +191,32 @@ class Page:
 
     def click(self, selector: str) -> None:
         """A real mouse click at the middle of the element (scrolled into view first)."""
-        box = self.evaluate(
-            f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-            " if (!e) return null; e.scrollIntoView({block: 'center'});"
-            " const r = e.getBoundingClientRect();"
-            " return {x: r.left + r.width / 2, y: r.top + r.height / 2}; })()"
-        )
-        if box is None:
-            raise CDPError(f"nothing matches {selector!r}")
+        # Scroll it to the middle and wait until it stops moving (a smooth scroll
+        # may be under way), then make sure nothing covers it.
+        for _ in range(3):
+            box = self.evaluate(
+                f"(async () => {{ const e = document.querySelector({json.dumps(selector)});"
+                " if (!e) return null; e.scrollIntoView({block: 'center'});"
+                " const frame = () => new Promise(r => requestAnimationFrame(r));"
+                " let last = null, still = 0;"
+                " for (let i = 0; i < 240 && still < 5; i++) { await frame();"
+                "  const r = e.getBoundingClientRect();"
+                "  const now = [r.left, r.top, scrollX, scrollY].join();"
+                "  still = now === last ? still + 1 : 0; last = now; }"
+                " const r = e.getBoundingClientRect();"
+                " const x = r.left + r.width / 2, y = r.top + r.height / 2;"
+                " const hit = document.elementFromPoint(x, y);"
+                " const covered = !(hit && (hit === e || e.contains(hit)));"
+                " const what = hit ? hit.outerHTML.slice(0, 200) : 'nothing';"
+                " return {x, y, covered: covered && what};"
+                " })()"
+            )
+            if box is None:
+                raise CDPError(f"nothing matches {selector!r}")
+            if not box["covered"]:
+                break
+        else:
+            raise CDPError(f"{selector!r} is covered by {box['covered']}")
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
             params: dict[str, Any] = {"type": kind, "x": box["x"], "y": box["y"]}
             if kind != "mouseMoved":

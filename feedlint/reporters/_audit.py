@@ -34,7 +34,7 @@ MAX_SOURCE_LINES = 400
 MAX_LINE_CHARS = 1000
 #: Characters of front matter embedded in the whole page, over every file; past it,
 #: files show only the lines around their findings, then only those lines.
-SOURCE_BUDGET = 10_000_000
+SOURCE_BUDGET = 6_000_000
 #: Lines of context shown around a finding when not the whole front matter is.
 CONTEXT_LINES = 2
 #: Characters of an offending or fixed value shown at most.

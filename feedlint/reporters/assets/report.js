@@ -3,7 +3,9 @@
 (function () {
   "use strict";
 
+  performance.mark("feedlint-start");
   var data = JSON.parse(document.getElementById("feedlint-data").textContent);
+  performance.mark("feedlint-parsed");
   var rows = data.rows, files = data.files, codes = data.codes;
   var providers = data.providers, messages = data.messages;
   // Row fields.
@@ -145,7 +147,7 @@
       toggleCell.appendChild(button);
     }
     tr.appendChild(toggleCell);
-    tr.appendChild(el("td", "c-file", file[PATH]));
+    tr.appendChild(pathCell(file[PATH]));
     tr.appendChild(el("td", "c-line", row[LINE]));
     var sevCell = el("td", "c-severity");
     sevCell.appendChild(el("span", "badge " + sev, sev));
@@ -161,6 +163,22 @@
     if (row[FIX_NOTE]) fixed.appendChild(el("span", "why", row[FIX_NOTE]));
     tr.appendChild(fixed);
     return tr;
+  }
+  function pathCell(path) {
+    // The folder muted, the name plain, and a line break allowed after each slash.
+    var td = el("td", "c-file");
+    var cut = path.lastIndexOf("/") + 1;
+    if (cut) {
+      var folder = el("span", "dir");
+      path.slice(0, cut).split("/").forEach(function (part, k, parts) {
+        if (k === parts.length - 1) return;
+        folder.appendChild(document.createTextNode(part + "/"));
+        folder.appendChild(document.createElement("wbr"));
+      });
+      td.appendChild(folder);
+    }
+    td.appendChild(el("span", "name", path.slice(cut)));
+    return td;
   }
   function detailRow(i) {
     var tr = el("tr", "detail");
@@ -432,6 +450,10 @@
 
   function init() {
     fillFilters();
+    if (!rows.some(function (r) { return r[FIXED] !== null; })) {
+      // No finding has a fix in this run: no empty column for it.
+      $("findings").classList.add("no-fixes");
+    }
     ["f-code", "f-severity", "f-provider"].forEach(function (id) { $(id).addEventListener("change", onFilter); });
     ["f-file", "f-text"].forEach(function (id) { $(id).addEventListener("input", onFilter); });
     $("filters").addEventListener("submit", function (e) { e.preventDefault(); });

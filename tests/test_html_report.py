@@ -1,0 +1,364 @@
+"""--format html without a browser: what the page holds, how it is escaped, what it costs.
+
+The page is opened in a real browser by tests/test_html_browser.py; these check
+the markup and the embedded data directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from feedlint.diagnostics import Diagnostic, Fix, Severity
+from feedlint.engine import FileResult, RunResult
+from feedlint.reporters import REPORTERS, ReportOptions
+from feedlint.reporters._audit import (
+    MAX_SOURCE_LINES,
+    NO_PROVIDER,
+    SourceReader,
+    build_audit,
+    provider_domain,
+    value_at,
+)
+from feedlint.reporters._page import script_json
+from tests.conftest import run_feedlint
+from tests.html_cases import HOSTILE_NAME, big_run, make_archive, report_data
+
+
+class _Markup(HTMLParser):
+    """Every element and attribute of a page, and the text of its scripts."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self._in_script: dict[str, str | None] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._in_script = dict(attrs)
+            self.scripts.append((self._in_script, ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._in_script is not None:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self._in_script = None
+
+
+def _markup(page: str) -> _Markup:
+    parser = _Markup()
+    parser.feed(page)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def archive_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict]:
+    root = tmp_path_factory.mktemp("html-report")
+    make_archive(root)
+    page = run_feedlint(["check", "--format", "html", "archive"], cwd=root)
+    assert page.returncode == 1, page.stderr
+    listed = run_feedlint(["check", "--format", "json", "archive"], cwd=root)
+    return root, page.stdout, listed.json()
+
+
+def test_html_is_a_format_choice() -> None:
+    assert "html" in REPORTERS
+
+
+def test_page_is_self_contained(archive_run: tuple[Path, str, dict]) -> None:
+    _, page, _ = archive_run
+    markup = _markup(page)
+    # Nothing is loaded from anywhere: no external script, style, font, image or frame.
+    for tag, attrs in markup.tags:
+        assert tag not in ("link", "iframe", "object", "embed", "img", "base"), tag
+        assert "src" not in attrs and "href" not in attrs, (tag, attrs)
+    assert "@import" not in page and "url(" not in page
+    # Exactly two scripts: the data (not executable) and the page's own code,
+    # which the Content-Security-Policy allows by its hash and nothing else.
+    kinds = [attrs.get("type") for attrs, _ in markup.scripts]
+    assert kinds == ["application/json", None]
+    code = markup.scripts[1][1]
+    digest = base64.b64encode(hashlib.sha256(code.encode("utf-8")).digest()).decode()
+    policy = next(
+        attrs["content"] for tag, attrs in markup.tags
+        if tag == "meta" and attrs.get("http-equiv") == "Content-Security-Policy"
+    )
+    assert policy is not None
+    assert f"script-src 'sha256-{digest}'" in policy
+    assert "default-src 'none'" in policy
+
+
+def test_hostile_article_stays_text(archive_run: tuple[Path, str, dict]) -> None:
+    _, page, _ = archive_run
+    markup = _markup(page)
+    assert len(markup.scripts) == 2
+    for tag, attrs in markup.tags:
+        assert not any(name.startswith("on") for name in attrs), (tag, attrs)
+        assert tag not in ("img", "b"), tag
+    data_block = markup.scripts[0][1]
+    assert "<" not in data_block and ">" not in data_block and "&" not in data_block
+    data = json.loads(data_block)
+    paths = [f[0] for f in data["files"]]
+    assert f"archive/seeds/{HOSTILE_NAME}" in paths
+    # The hostile values arrive intact, as data.
+    values = {row[8] for row in data["rows"]}
+    assert "\"<img src=x onerror=window.__pwned='quality'>\"" in values
+    assert "\"<script>window.__pwned='key'</script>\"" in values
+    assert "<b>evil</b>.example" in data["providers"]
+    # The provider chart's label is escaped markup.
+    assert "&lt;b&gt;evil&lt;/b&gt;.example" in page
+
+
+def test_script_json_cannot_end_its_block() -> None:
+    text = script_json({"a": "</script><!-- <script> & \u2028"})
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><!-- <script> & \u2028"}
+
+
+def test_embedded_data_matches_json_output(archive_run: tuple[Path, str, dict]) -> None:
+    _, page, listed = archive_run
+    data = report_data(page)
+    rows = [
+        (data["files"][r[0]][0], r[1], r[2], r[3], r[4], data["codes"][r[5]][0],
+         ("error", "warning")[r[6]], data["messages"][r[7]])
+        for r in data["rows"]
+    ]
+    expected = [
+        (d["file"], d["line"], d["column"], d["end_line"], d["end_column"], d["code"],
+         d["severity"], d["message"])
+        for d in listed["diagnostics"]
+    ]
+    assert rows == expected
+    cards = dict(re.findall(r'id="sum-([a-z-]+)" data-value="(\d+)"', page))
+    assert int(cards["files"]) == listed["files_checked"]
+    severities = [d["severity"] for d in listed["diagnostics"]]
+    assert int(cards["errors"]) == severities.count("error")
+    assert int(cards["warnings"]) == severities.count("warning")
+    with_errors = {d["file"] for d in listed["diagnostics"] if d["severity"] == "error"}
+    with_any = {d["file"] for d in listed["diagnostics"]}
+    assert int(cards["failing"]) == len(with_errors)
+    assert int(cards["warning-files"]) == len(with_any - with_errors)
+    assert int(cards["clean"]) == listed["files_checked"] - len(with_any)
+
+
+def test_values_providers_and_front_matter(archive_run: tuple[Path, str, dict]) -> None:
+    _, page, _ = archive_run
+    data = report_data(page)
+    files = {f[0]: f for f in data["files"]}
+    by_place = {(data["files"][r[0]][0], r[1], data["codes"][r[5]][0]): r for r in data["rows"]}
+    # The offending value as written in the file, at the diagnostic's span.
+    assert by_place[("archive/fail/wrong-types.md", 15, "FL102")][8] == '"800"'
+    assert by_place[("archive/fail/ranges.md", 6, "FL105")][8] == "101"
+    assert by_place[("archive/fail/unknown-key-typo.md", 4, "FL103")][8] == "pubishedDateTime"
+    # A missing field points at the whole front matter: no value to show.
+    assert by_place[("archive/fail/missing-fields.md", 1, "FL101")][8] == ""
+    # Providers come from the front matter, flow style included.
+    providers = data["providers"]
+    assert providers[files["archive/seeds/warnings-only.md"][1]] == "techstory.in"
+    assert providers[files["archive/fail/wrong-types.md"][1]] == "example.com"
+    assert providers[files["archive/fail/missing-fields.md"][1]] == NO_PROVIDER
+    # The whole front matter of a failing file, up to its closing fence.
+    warn = files["archive/seeds/warnings-only.md"]
+    chunks = warn[6]
+    assert len(chunks) == 1 and chunks[0][0] == 1
+    assert chunks[0][1][0] == "---" and chunks[0][1][-1] == "---"
+    assert chunks[0][1][10] == "published: no"
+    assert len(chunks[0][1]) == warn[4]
+    # Clean files are not in the page at all.
+    assert "archive/seeds/clean.md" not in files
+    assert "archive/pass/minimal.md" not in files
+
+
+def _run_with(tmp_path: Path, text: str, diagnostics: list[Diagnostic]) -> dict:
+    path = tmp_path / "a.md"
+    path.write_text(text, "utf-8")
+    placed = [
+        Diagnostic(str(path), d.line, d.column, d.end_line, d.end_column, d.code, d.rule,
+                   d.severity, d.message, d.pointer, d.fix)
+        for d in diagnostics
+    ]
+    out = io.StringIO()
+    REPORTERS["html"]().write(RunResult([FileResult(str(path), placed)]), out)
+    return report_data(out.getvalue())
+
+
+def _diag(line: int, column: int, end: int, code: str = "FL201", pointer: str = "/webUrl",
+          fix: Fix | None = None, severity: Severity = Severity.ERROR) -> Diagnostic:
+    return Diagnostic("", line, column, line, end, code, "rule", severity, "message", pointer, fix)
+
+
+ARTICLE = """---
+title: "Ünïcode title"
+webUrl: "http://Example.com/a"
+provider: {name: Example, domain: Example.COM}
+publishedDateTime: 2023-08-07T08:11:00Z
+---
+body
+"""
+
+
+def test_fix_shows_the_fixed_value(tmp_path: Path) -> None:
+    fix = Fix("/webUrl", "https://example.com/a", "use https")
+    elsewhere = Fix("/ampWebUrl", ["a", 1], "add the AMP URL")
+    data = _run_with(tmp_path, ARTICLE, [
+        _diag(3, 9, 31, fix=fix),
+        _diag(3, 9, 31, code="FL202", fix=elsewhere),
+        _diag(2, 8, 23, code="FL203", pointer="/title"),
+    ])
+    rows = {data["codes"][r[5]][0]: r for r in data["rows"]}
+    assert rows["FL201"][8] == '"http://Example.com/a"'
+    assert rows["FL201"][9] == '"https://example.com/a"'
+    assert rows["FL201"][10] == "use https"
+    # A fix at another field says which.
+    assert rows["FL202"][9] == 'ampWebUrl: ["a", 1]'
+    # Columns count code points.
+    assert rows["FL203"][8] == '"Ünïcode title"'
+    assert rows["FL203"][9] is None
+    assert data["providers"] == ["example.com"]
+
+
+def test_link_status_per_host_from_link_findings(tmp_path: Path) -> None:
+    text = """---
+webUrl: "https://dead.example/a"
+originalUrl: https://dead.example/b
+ampWebUrl: 'https://slow.example/amp'
+---
+"""
+    path = tmp_path / "links.md"
+    path.write_text(text, "utf-8")
+    diagnostics = [
+        Diagnostic(str(path), 2, 9, 2, 33, "FL601", "link-broken", Severity.ERROR, "404",
+                   "/webUrl"),
+        Diagnostic(str(path), 3, 14, 3, 37, "FL601", "link-broken", Severity.ERROR, "410",
+                   "/originalUrl"),
+        Diagnostic(str(path), 4, 12, 4, 38, "FL602", "link-blocked", Severity.WARNING, "403",
+                   "/ampWebUrl"),
+    ]
+    audit = build_audit([(str(path), diagnostics)], 1, SourceReader())
+    assert {host: (sorted(s.broken), sorted(s.blocked)) for host, s in audit.links.items()} == {
+        "dead.example": (["https://dead.example/a", "https://dead.example/b"], []),
+        "slow.example": ([], ["https://slow.example/amp"]),
+    }
+    out = io.StringIO()
+    REPORTERS["html"]().write(RunResult([FileResult(str(path), diagnostics)]), out)
+    chart = re.search(r'<svg id="chart-links".*?</svg>', out.getvalue(), re.S)
+    assert chart is not None
+    assert 'data-value="dead.example"' in chart.group(0)
+    assert "dead.example: 2 broken" in chart.group(0)
+    assert "slow.example: 1 blocked or moved" in chart.group(0)
+
+
+def test_no_link_chart_without_link_findings(archive_run: tuple[Path, str, dict]) -> None:
+    _, page, _ = archive_run
+    assert 'id="chart-links"' in page
+    assert "No link problems reported" in page
+
+
+def test_standard_input_is_shown_from_memory(tmp_path: Path) -> None:
+    text = "---\ntitle: 5\n---\n"
+    run = run_feedlint(
+        ["check", "--format", "html", "-", "--stdin-filename", "not-on-disk.md"],
+        cwd=tmp_path, input=text.encode(),
+    )
+    data = report_data(run.stdout)
+    assert data["files"][0][0] == "not-on-disk.md"
+    assert data["files"][0][6] == [[1, ["---", "title: 5", "---"]]]
+    assert "5" in {r[8] for r in data["rows"]}
+
+
+def test_a_file_gone_before_the_report(tmp_path: Path) -> None:
+    gone = str(tmp_path / "gone.md")
+    diagnostic = Diagnostic(gone, 3, 1, 3, 2, "FL102", "wrong-type", Severity.ERROR, "bad", "/t")
+    result = RunResult([FileResult(gone, [diagnostic])])
+    out = io.StringIO()
+    REPORTERS["html"]().write(result, out)
+    data = report_data(out.getvalue())
+    assert data["files"][0][6] is None
+    assert data["rows"][0][8] == ""
+    assert data["providers"] == ["(not readable)"]
+
+
+def test_long_front_matter_and_the_budget(tmp_path: Path) -> None:
+    long_text = "---\n" + "".join(f"k{i}: v{i}\n" for i in range(MAX_SOURCE_LINES + 50)) + "---\n"
+    files = []
+    for name in ("a.md", "b.md", "c.md", "d.md"):
+        (tmp_path / name).write_text(long_text if name == "a.md" else ARTICLE, "utf-8")
+        files.append((str(tmp_path / name), [
+            Diagnostic(str(tmp_path / name), 3, 1, 3, 4, "FL103", "r", Severity.ERROR, "m", "/x"),
+        ]))
+    # Room for a's window and one short front matter, not two.
+    audit = build_audit(files, 4, SourceReader(), source_budget=len(ARTICLE) + 40)
+    a, b, c, d = audit.files
+    # Too long: the lines around the finding.
+    assert a.chunks == [(1, ["---", "k0: v0", "k1: v1", "k2: v2", "k3: v3"])]
+    assert "long" in a.note
+    # Within the budget: whole.
+    assert b.chunks is not None and len(b.chunks[0][1]) == 6 and not b.note
+    # Past the budget: the lines around the finding, then (budget spent) its line alone.
+    assert c.chunks is not None and [len(chunk) for _, chunk in c.chunks] == [5]
+    assert "around" in c.note and "budget" in c.note
+    assert d.chunks == [(3, ['webUrl: "http://Example.com/a"'])]
+    assert "lines of the findings" in d.note
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "domain"),
+    [
+        ("provider:\n  name: A\n  domain: a.example\n", "a.example"),
+        ("provider:\n  domain: 'B.Example'  # comment\n  name: B\n", "b.example"),
+        ('provider:\n\n  name: "C"\n  domain: "c.example"\n', "c.example"),
+        ("provider: {name: D, domain: d.example}\n", "d.example"),
+        ("related:\n  - provider:\n      domain: r.example\n", NO_PROVIDER),
+        ("provider:\n  name: E\ntitle: x\n", NO_PROVIDER),
+        ("title: no provider\n", NO_PROVIDER),
+        ("provider: [broken\n", NO_PROVIDER),
+    ],
+)
+def test_provider_domain(front_matter: str, domain: str) -> None:
+    assert provider_domain("---\n" + front_matter + "---", bare=False) == domain
+
+
+def test_provider_domain_of_bare_json() -> None:
+    text = (
+        '{"related": [{"provider": {"domain": "r.example"}}],'
+        ' "provider": {"domain": "j.example"}}'
+    )
+    assert provider_domain(text, bare=True) == "j.example"
+
+
+def test_value_spanning_lines_shows_its_first() -> None:
+    lines = ["---", "title: >", "  folded", "---"]
+    d = Diagnostic("a", 2, 8, 3, 9, "FL102", "r", Severity.ERROR, "m", "/title")
+    assert value_at(lines, d) == "> …"
+
+
+def test_reporter_options_default_to_no_sources() -> None:
+    assert dict(ReportOptions().sources) == {}
+
+
+def test_100k_findings_are_fast_and_bounded(tmp_path: Path) -> None:
+    """100,000 findings over 5,000 articles: a few seconds to write, tens of MB at most."""
+    result = big_run(tmp_path, files=5000, per_file=20)
+    out = io.StringIO()
+    started = time.perf_counter()
+    REPORTERS["html"]().write(result, out)
+    elapsed = time.perf_counter() - started
+    size = len(out.getvalue().encode("utf-8"))
+    data = report_data(out.getvalue())
+    assert len(data["rows"]) == 100_000
+    assert elapsed < 20, f"writing the report took {elapsed:.1f} s"
+    assert size < 40_000_000, f"the report is {size:,} bytes"
