@@ -362,3 +362,19 @@ def test_100k_findings_are_fast_and_bounded(tmp_path: Path) -> None:
     assert len(data["rows"]) == 100_000
     assert elapsed < 20, f"writing the report took {elapsed:.1f} s"
     assert size < 40_000_000, f"the report is {size:,} bytes"
+
+
+def test_page_for_an_ascii_only_stream(archive_run: tuple[Path, str, dict]) -> None:
+    """Where standard output cannot encode UTF-8, the page is written in ASCII."""
+    root, page, _ = archive_run
+    result = run_feedlint(
+        ["check", "--format", "html", "archive"], cwd=root,
+        env={"PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"},
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.isascii()
+    assert report_data(result.stdout) == report_data(page)
+    assert "people\u2019s" in json.dumps(report_data(page)["files"], ensure_ascii=False)
+    # The script is ASCII too, so its hash in the policy holds either way.
+    markup = _markup(result.stdout)
+    assert markup.scripts[1][1] == _markup(page).scripts[1][1]

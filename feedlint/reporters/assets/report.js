@@ -139,7 +139,7 @@
     tr.dataset.row = i;
     var toggleCell = el("td", "c-toggle");
     if (file[CHUNKS]) {
-      var button = el("button", "toggle", expanded.has(i) ? "▾" : "▸");
+      var button = el("button", "toggle", expanded.has(i) ? "\u25be" : "\u25b8");
       button.type = "button";
       button.title = "show the front matter";
       button.setAttribute("aria-expanded", expanded.has(i) ? "true" : "false");
@@ -240,7 +240,7 @@
     var last = 0;
     file[CHUNKS].forEach(function (chunk) {
       var first = chunk[0];
-      if (first > last + 1) src.appendChild(el("div", "gap", "⋯"));
+      if (first > last + 1) src.appendChild(el("div", "gap", "\u22ef"));
       chunk[1].forEach(function (text, k) {
         var number = first + k;
         var here = byLine.get(number) || [];
@@ -361,13 +361,13 @@
       pager.textContent = "";
       var info = el("span", "info");
       info.textContent = shown.length
-        ? num.format(start + 1) + "–" + num.format(start + count) + " of " + num.format(shown.length) + " " + noun
+        ? num.format(start + 1) + "\u2013" + num.format(start + count) + " of " + num.format(shown.length) + " " + noun
         : "0 " + noun;
       if (shown.length !== total) info.textContent += " (filtered from " + num.format(total) + ")";
       info.className = "info";
       pager.appendChild(info);
-      [["first", "« First", 0], ["prev", "‹ Previous", state.page - 1],
-       ["next", "Next ›", state.page + 1], ["last", "Last »", pages() - 1]].forEach(function (b) {
+      [["first", "\u00ab First", 0], ["prev", "\u2039 Previous", state.page - 1],
+       ["next", "Next \u203a", state.page + 1], ["last", "Last \u00bb", pages() - 1]].forEach(function (b) {
         var button = el("button", "page-" + b[0], b[1]);
         button.type = "button";
         button.dataset.page = b[2];
