@@ -12,6 +12,9 @@ from feedlint.diagnostics import Diagnostic, Fix, Severity
 from feedlint.engine import FileResult, RunResult
 from tests.conftest import FIXTURES, SAMPLE
 
+#: The runs compared leave out dates in the future (FL405): their messages name the
+#: current time, which differs between two runs.
+STABLE = ["--ignore", "FL405"]
 #: A file name that is markup, as an archive can hold.
 HOSTILE_NAME = "<img src=x onerror=window.__pwned=1>.md"
 #: An article whose every field tries to run script in the page that reports it.
@@ -36,13 +39,19 @@ def make_archive(root: Path) -> Path:
     for kind in ("fail", "pass"):
         target = archive / kind
         target.mkdir(parents=True)
-        for path in sorted((FIXTURES / kind).glob("*.md")):
-            shutil.copy(path, target / path.name)
+        for path in sorted((FIXTURES / kind).rglob("*.md")):
+            copy = target / path.relative_to(FIXTURES / kind)
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, copy)
     sample = SAMPLE.read_text("utf-8")
     (archive / "seeds").mkdir()
     (archive / "seeds" / "clean.md").write_text(sample, "utf-8")
+    # Another article of the same site (not a duplicate), with one warning.
     (archive / "seeds" / "warnings-only.md").write_text(
-        sample.replace("published: false", "published: no"), "utf-8"
+        sample.replace("published: false", "published: no").replace(
+            "all-cases-of-mistaken", "more-cases-of-mistaken"
+        ),
+        "utf-8",
     )
     (archive / "seeds" / HOSTILE_NAME).write_text(HOSTILE, "utf-8")
     return archive
@@ -93,4 +102,43 @@ def big_run(root: Path, files: int, per_file: int) -> RunResult:
                 )
             )
         results.append(FileResult(str(path), diagnostics))
+    return RunResult(results)
+
+
+def probe_run(root: Path) -> RunResult:
+    """A run as ``--probe`` leaves it: each file's URLs in its facts, FL6xx on some.
+
+    Three hosts: one with a broken and a fine link, one that blocks the checker,
+    one whose links are all fine.
+    """
+    urls = {
+        "a.md": ("https://news.example/gone", "https://cdn.example/a.jpg"),
+        "b.md": ("https://paywall.example/story", "https://cdn.example/b.jpg"),
+        "c.md": ("https://news.example/here", "https://cdn.example/c.jpg"),
+    }
+    problems = {
+        "a.md": ("FL601", "broken-link", Severity.ERROR, "webUrl is broken: 404 Not Found"),
+        "b.md": ("FL604", "blocked-link", Severity.WARNING,
+                 "webUrl is blocked for the link checker: 403 Forbidden"),
+    }
+    results = []
+    for name, (page, image) in urls.items():
+        path = root / name
+        text = (
+            f'---\ntitle: "{name}"\nwebUrl: "{page}"\nimages:\n'
+            f'  - url: "{image}"\n    width: 800\n    height: 600\n---\n'
+        )
+        path.write_text(text, "utf-8")
+        page_span = (3, 9, 3, 9 + len(page) + 2)
+        image_span = (5, 10, 5, 10 + len(image) + 2)
+        facts = {"links": [
+            (page, "/webUrl", False, page_span, None),
+            (image, "/images/0/url", True, image_span, (800, 600)),
+        ]}
+        diagnostics = []
+        if name in problems:
+            code, rule, severity, message = problems[name]
+            diagnostics.append(Diagnostic(str(path), *page_span, code, rule, severity, message,
+                                          "/webUrl"))
+        results.append(FileResult(str(path), diagnostics, facts=facts))
     return RunResult(results)

@@ -21,7 +21,7 @@ import pytest
 from feedlint.reporters import REPORTERS
 from tests.chromium import Browser, Page, find_chromium
 from tests.conftest import run_feedlint
-from tests.html_cases import HOSTILE_NAME, big_run, make_archive
+from tests.html_cases import HOSTILE_NAME, STABLE, big_run, make_archive, probe_run
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
@@ -55,11 +55,11 @@ def audit(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any
     """The report and the JSON output of one run over a mixed archive."""
     root = tmp_path_factory.mktemp("audit")
     make_archive(root)
-    page = run_feedlint(["check", "--format", "html", "archive"], cwd=root)
+    page = run_feedlint(["check", *STABLE, "--format", "html", "archive"], cwd=root)
     assert page.returncode == 1, page.stderr
     report = root / "report.html"
     report.write_text(page.stdout, "utf-8")
-    listed = run_feedlint(["check", "--format", "json", "archive"], cwd=root).json()
+    listed = run_feedlint(["check", *STABLE, "--format", "json", "archive"], cwd=root).json()
     return report, listed
 
 
@@ -354,6 +354,19 @@ def test_screenshot(browser: Browser, audit: tuple[Path, dict[str, Any]], tmp_pa
         page.close()
 
 
+def test_fixes_of_a_real_run(page: Page) -> None:
+    show_all(page)
+    page.select("#f-code", "FL204")
+    rows = {(r["file"], r["line"]): r for r in rows_of(page)}
+    row = rows[("archive/fail/urls/tracking.md", 5)]
+    assert row["value"] == "https://www.example.com/a?id=7&utm_source=twitter&utm_medium=social"
+    assert row["fixed"] == (
+        '"https://www.example.com/a?id=7"drop the tracking parameters utm_source, utm_medium'
+    )
+    assert page.evaluate("getComputedStyle(document.querySelector('td.c-fixed')).display") \
+        != "none"
+
+
 def test_fixed_values_are_shown(browser: Browser, tmp_path: Path) -> None:
     from feedlint.diagnostics import Diagnostic, Fix, Severity
     from feedlint.engine import FileResult, RunResult
@@ -375,6 +388,31 @@ def test_fixed_values_are_shown(browser: Browser, tmp_path: Path) -> None:
         assert row["value"] == '"http://example.com/a"'
         assert row["fixed"] == '"https://example.com/a"use https: the site redirects there'
         assert page.evaluate("document.querySelector('.c-value a').href") == "http://example.com/a"
+    finally:
+        page.close()
+
+
+def test_link_status_per_host(browser: Browser, tmp_path: Path) -> None:
+    out = io.StringIO()
+    REPORTERS["html"]().write(probe_run(tmp_path), out)
+    report = tmp_path / "links.html"
+    report.write_text(out.getvalue(), "utf-8")
+    page = open_report(browser, report)
+    try:
+        bars = page.evaluate(
+            "Array.from(document.querySelectorAll('#chart-links g.bar'),"
+            " g => g.querySelector('title').textContent)"
+        )
+        assert bars == [
+            "news.example: 1 broken, 1 fine",
+            "paywall.example: 1 blocked or moved",
+            "cdn.example: 3 fine",
+        ]
+        page.click('#chart-links g[data-value="news.example"]')
+        assert page.evaluate("document.getElementById('f-text').value") == "news.example"
+        (row,) = rows_of(page)
+        assert (row["code"], row["value"]) == ("FL601", '"https://news.example/gone"')
+        page.screenshot(tmp_path / "links.png")
     finally:
         page.close()
 

@@ -30,7 +30,7 @@ from feedlint.reporters._audit import (
 )
 from feedlint.reporters._page import script_json
 from tests.conftest import run_feedlint
-from tests.html_cases import HOSTILE_NAME, big_run, make_archive, report_data
+from tests.html_cases import HOSTILE_NAME, STABLE, big_run, make_archive, report_data
 
 
 class _Markup(HTMLParser):
@@ -69,9 +69,9 @@ def _markup(page: str) -> _Markup:
 def archive_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, dict]:
     root = tmp_path_factory.mktemp("html-report")
     make_archive(root)
-    page = run_feedlint(["check", "--format", "html", "archive"], cwd=root)
+    page = run_feedlint(["check", *STABLE, "--format", "html", "archive"], cwd=root)
     assert page.returncode == 1, page.stderr
-    listed = run_feedlint(["check", "--format", "json", "archive"], cwd=root)
+    listed = run_feedlint(["check", *STABLE, "--format", "json", "archive"], cwd=root)
     return root, page.stdout, listed.json()
 
 
@@ -164,6 +164,12 @@ def test_values_providers_and_front_matter(archive_run: tuple[Path, str, dict]) 
     assert by_place[("archive/fail/wrong-types.md", 15, "FL102")][8] == '"800"'
     assert by_place[("archive/fail/ranges.md", 6, "FL105")][8] == "101"
     assert by_place[("archive/fail/unknown-key-typo.md", 4, "FL103")][8] == "pubishedDateTime"
+    # What a fix would write, from the rules' own fixes.
+    tracking = by_place[("archive/fail/urls/tracking.md", 5, "FL204")]
+    assert tracking[8] == "https://www.example.com/a?id=7&utm_source=twitter&utm_medium=social"
+    assert tracking[9] == '"https://www.example.com/a?id=7"'
+    assert tracking[10] == "drop the tracking parameters utm_source, utm_medium"
+    assert by_place[("archive/fail/images/swapped.md", 8, "FL303")][8:10] == ["799", "1200"]
     # A missing field points at the whole front matter: no value to show.
     assert by_place[("archive/fail/missing-fields.md", 1, "FL101")][8] == ""
     # Providers come from the front matter, flow style included.
@@ -260,6 +266,36 @@ ampWebUrl: 'https://slow.example/amp'
     assert 'data-value="dead.example"' in chart.group(0)
     assert "dead.example: 2 broken" in chart.group(0)
     assert "slow.example: 1 blocked or moved" in chart.group(0)
+    assert "fine" not in chart.group(0)
+
+
+def test_link_status_per_host_after_probe(tmp_path: Path) -> None:
+    """A --probe run keeps every file's URLs: the hosts' fine links are counted too."""
+    text = '---\nwebUrl: "https://dead.example/a"\n---\n'
+    failing, clean = tmp_path / "failing.md", tmp_path / "clean.md"
+    failing.write_text(text, "utf-8")
+    clean.write_text(text.replace("dead.example/a", "fine.example/b"), "utf-8")
+    broken = Diagnostic(str(failing), 2, 9, 2, 33, "FL601", "broken-link", Severity.ERROR,
+                        "webUrl is broken: 404", "/webUrl")
+    span = (2, 9, 2, 33)
+    result = RunResult([
+        FileResult(str(failing), [broken], facts={"links": [
+            ("https://dead.example/a", "/webUrl", False, span, None),
+            ("https://dead.example/img.png", "/images/0/url", True, span, (1, 1)),
+        ]}),
+        FileResult(str(clean), [], facts={"links": [
+            ("https://fine.example/b", "/webUrl", False, span, None),
+            ("https://dead.example/img.png", "/images/0/url", True, span, (1, 1)),
+        ]}),
+    ])
+    out = io.StringIO()
+    REPORTERS["html"]().write(result, out)
+    chart = re.search(r'<svg id="chart-links".*?</svg>', out.getvalue(), re.S)
+    assert chart is not None
+    titles = re.findall(r"<title>(.*?)</title>", chart.group(0))
+    # Hosts with problems first.
+    assert titles == ["dead.example: 1 broken, 1 fine", "fine.example: 1 fine"]
+    assert "checked by --probe" in out.getvalue()
 
 
 def test_no_link_chart_without_link_findings(archive_run: tuple[Path, str, dict]) -> None:
@@ -368,7 +404,7 @@ def test_page_for_an_ascii_only_stream(archive_run: tuple[Path, str, dict]) -> N
     """Where standard output cannot encode UTF-8, the page is written in ASCII."""
     root, page, _ = archive_run
     result = run_feedlint(
-        ["check", "--format", "html", "archive"], cwd=root,
+        ["check", *STABLE, "--format", "html", "archive"], cwd=root,
         env={"PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"},
     )
     assert result.returncode == 1, result.stderr

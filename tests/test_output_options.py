@@ -218,7 +218,7 @@ def test_format_choices_are_the_registry() -> None:
     from feedlint.cli import build_parser
     from feedlint.reporters import REPORTERS
 
-    assert set(REPORTERS) == {"text", "json", "github", "sarif", "junit"}
+    assert set(REPORTERS) == {"text", "json", "github", "sarif", "junit", "html"}
     check = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
     (fmt,) = [a for a in check._actions if a.dest == "format"]
     assert sorted(fmt.choices) == sorted(REPORTERS)

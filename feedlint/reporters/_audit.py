@@ -86,6 +86,12 @@ class LinkStatus:
 
     broken: set[str] = field(default_factory=set)
     blocked: set[str] = field(default_factory=set)
+    #: Every URL of the host that was probed (known only when the run says which).
+    probed: set[str] = field(default_factory=set)
+
+    @property
+    def fine(self) -> int:
+        return len(self.probed - self.broken - self.blocked)
 
 
 @dataclass(slots=True)
@@ -98,6 +104,8 @@ class Audit:
     files_with_errors: int
     files_with_warnings_only: int
     by_code: Counter[tuple[str, Severity]]
+    #: Each code's rule name, as the run stamped it.
+    rule_names: dict[str, str]
     by_provider: Counter[tuple[str, Severity]]
     links: dict[str, LinkStatus]
 
@@ -293,11 +301,20 @@ def build_audit(
     files_checked: int,
     reader: SourceReader,
     source_budget: int = SOURCE_BUDGET,
+    probed: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Audit:
-    """Gather everything the page shows, reading back only the files with findings."""
+    """Gather everything the page shows, reading back only the files with findings.
+
+    ``probed`` maps each file to the URLs a ``--probe`` run fetched for it (JSON
+    pointer -> URL), when the run says; link status per host then counts the
+    URLs that answered well too. Without it, the link findings (FL6xx) alone give
+    the hosts, from the URL written at each finding's span.
+    """
+    probed = probed or {}
     views: list[FileView] = []
     rows: list[Row] = []
     by_code: Counter[tuple[str, Severity]] = Counter()
+    rule_names: dict[str, str] = {}
     by_provider: Counter[tuple[str, Severity]] = Counter()
     links: dict[str, LinkStatus] = {}
     errors = warnings = with_errors = warnings_only = 0
@@ -339,15 +356,16 @@ def build_audit(
             value = value_at(lines, d) if lines else ""
             rows.append(Row(d, index, value, fixed, note))
             by_code[(d.code, d.severity)] += 1
+            rule_names.setdefault(d.code, d.rule)
             by_provider[(view.provider, d.severity)] += 1
             if d.severity == Severity.ERROR:
                 view.errors += 1
             else:
                 view.warnings += 1
             if d.code.startswith(LINK_CODE_PREFIX):
-                host = host_of(value) if value else UNKNOWN_HOST
-                status = links.setdefault(host, LinkStatus())
-                url = unquote(value) or f"{path}:{d.line}"
+                url = probed.get(path, {}).get(d.pointer) or unquote(value)
+                status = links.setdefault(host_of(url) if url else UNKNOWN_HOST, LinkStatus())
+                url = url or f"{path}:{d.line}"
                 (status.broken if d.severity == Severity.ERROR else status.blocked).add(url)
         errors += view.errors
         warnings += view.warnings
@@ -355,6 +373,9 @@ def build_audit(
             with_errors += 1
         else:
             warnings_only += 1
+    for urls in probed.values():
+        for url in urls.values():
+            links.setdefault(host_of(url), LinkStatus()).probed.add(url)
     return Audit(
         files_checked=files_checked,
         files=views,
@@ -364,6 +385,7 @@ def build_audit(
         files_with_errors=with_errors,
         files_with_warnings_only=warnings_only,
         by_code=by_code,
+        rule_names=rule_names,
         by_provider=by_provider,
         links=links,
     )

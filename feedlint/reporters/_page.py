@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 DATA_VERSION = 1
 _SEVERITY_INDEX = {Severity.ERROR: 0, Severity.WARNING: 1}
 _PARTS = (("err", "errors"), ("warn", "warnings"))
-_LINK_PARTS = (("err", "broken"), ("warn", "blocked or moved"))
+_LINK_PARTS = (("err", "broken"), ("warn", "blocked or moved"), ("ok", "fine"))
+#: The rule module whose facts hold the URLs of each file on a --probe run.
+LINKS_MODULE = "links"
 
 
 def _asset(name: str) -> str:
@@ -41,18 +43,43 @@ def script_json(data: Any, ascii_only: bool = False) -> str:
     )
 
 
+def probed_urls(result: RunResult) -> dict[str, dict[str, str]]:
+    """The URLs a ``--probe`` run fetched, per file (pointer -> URL).
+
+    The ``links`` rule module keeps, on probe runs only, each file's URLs as
+    ``(url, pointer, ...)`` tuples in the file's facts; anything else there is
+    ignored, and a run without ``--probe`` has none.
+    """
+    found: dict[str, dict[str, str]] = {}
+    for file in result.files:
+        places = file.facts.get(LINKS_MODULE)
+        if not isinstance(places, list | tuple):
+            continue
+        urls = found.setdefault(file.path, {})
+        for place in places:
+            if (
+                isinstance(place, list | tuple)
+                and len(place) >= 2
+                and isinstance(place[0], str)
+                and isinstance(place[1], str)
+            ):
+                urls[place[1]] = place[0]
+    return found
+
+
 def render_report(result: RunResult, options: ReportOptions, out: TextIO) -> None:
     audit = build_audit(
         ((f.path, f.diagnostics) for f in result.files),
         result.files_checked,
         SourceReader(options.sources),
+        probed=probed_urls(result),
     )
     encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
     out.write(render_page(audit, ascii_only=encoding not in ("utf-8", "utf8")))
 
 
 def _data(audit: Audit) -> dict[str, Any]:
-    from feedlint.rules import family, rule_for
+    from feedlint.rules import family
 
     codes = sorted({row.diagnostic.code for row in audit.rows})
     code_index = {code: i for i, code in enumerate(codes)}
@@ -81,7 +108,7 @@ def _data(audit: Audit) -> dict[str, Any]:
     return {
         "version": DATA_VERSION,
         "codes": [
-            [code, rule_for(code).name, f"{code[:3]}xx {family(code)}", rule_for(code).summary]
+            [code, audit.rule_names[code], f"{code[:3]}xx {family(code)}", _summary(code)]
             for code in codes
         ],
         "providers": providers,
@@ -102,9 +129,17 @@ def _data(audit: Audit) -> dict[str, Any]:
     }
 
 
+def _summary(code: str) -> str:
+    """The one-line summary of a code, "" for one this feedlint does not document."""
+    from feedlint.rules import RULES
+
+    rule = RULES.get(code)
+    return rule.summary if rule is not None else ""
+
+
 def _charts(audit: Audit) -> list[tuple[str, str, str]]:
     """(title, note, svg) of each chart."""
-    from feedlint.rules import family, rule_for
+    from feedlint.rules import family
 
     def split(counter: Counter[tuple[str, Severity]]) -> dict[str, tuple[int, int]]:
         out: dict[str, tuple[int, int]] = {}
@@ -119,7 +154,7 @@ def _charts(audit: Audit) -> list[tuple[str, str, str]]:
 
     by_code = split(audit.by_code)
     code_bars = [
-        Bar(f"{code} {rule_for(code).name}", counts, code, rule_for(code).summary)
+        Bar(f"{code} {audit.rule_names[code]}", counts, code, _summary(code))
         for code, counts in by_code.items()
     ]
     families: dict[str, tuple[int, int]] = {}
@@ -134,7 +169,11 @@ def _charts(audit: Audit) -> list[tuple[str, str, str]]:
         Bar(name, counts, name) for name, counts in split(audit.by_provider).items()
     ]
     charts = [
-        ("Findings by code", "", bar_chart("chart-code", code_bars, _PARTS, filter_kind="code")),
+        (
+            "Findings by code",
+            "",
+            bar_chart("chart-code", code_bars, _PARTS, filter_kind="code", max_bars=18),
+        ),
         (
             "Findings by rule family",
             "",
@@ -148,12 +187,18 @@ def _charts(audit: Audit) -> list[tuple[str, str, str]]:
     ]
     if audit.links:
         host_bars = [
-            Bar(host, (len(status.broken), len(status.blocked)), host)
+            Bar(host, (len(status.broken), len(status.blocked), status.fine), host)
             for host, status in audit.links.items()
         ]
-        link_chart = bar_chart("chart-links", host_bars, _LINK_PARTS, filter_kind="text",
-                               unit="link problems")
-        note = "distinct URLs per host that --probe reported (FL6xx)"
+        # Hosts with problems first: the fine ones are context.
+        link_chart = bar_chart(
+            "chart-links", host_bars, _LINK_PARTS, filter_kind="text", unit="links",
+            order=lambda b: (-(b.counts[0] + b.counts[1]), -b.total, b.label),
+        )
+        if any(status.probed for status in audit.links.values()):
+            note = "distinct URLs per host checked by --probe: broken, blocked or moved, fine"
+        else:
+            note = "distinct URLs per host with a link finding (FL6xx): broken, blocked or moved"
     else:
         link_chart = (
             '<p class="empty-chart" id="chart-links">No link problems reported. '

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 WIDTH = 640
 LABEL_WIDTH = 250
@@ -53,13 +54,18 @@ def bar_chart(
     *,
     filter_kind: str | None = None,
     unit: str = "findings",
+    max_bars: int = MAX_BARS,
+    order: Callable[[Bar], Any] | None = None,
 ) -> str:
-    """An SVG chart; ``parts`` names each stacked part: (css class, label)."""
-    bars = sorted(bars, key=lambda b: (-b.total, b.label))
-    if len(bars) > MAX_BARS:
-        rest = bars[MAX_BARS - 1 :]
+    """An SVG chart; ``parts`` names each stacked part: (css class, label).
+
+    Bars come longest first, unless ``order`` gives another sort key.
+    """
+    bars = sorted(bars, key=order or (lambda b: (-b.total, b.label)))
+    if len(bars) > max_bars:
+        rest = bars[max_bars - 1 :]
         folded = tuple(sum(b.counts[i] for b in rest) for i in range(len(parts)))
-        bars = [*bars[: MAX_BARS - 1], Bar(f"{len(rest)} more", folded, None, "")]
+        bars = [*bars[: max_bars - 1], Bar(f"{len(rest)} more", folded, None, "")]
     largest = max((b.total for b in bars), default=0) or 1
     scale = (WIDTH - LABEL_WIDTH - COUNT_WIDTH - 8) / largest
     height = len(bars) * ROW_HEIGHT + 4

@@ -115,12 +115,12 @@
   }
 
   // -- the findings table -----------------------------------------------------
-  function valueCell(text, cls) {
+  function valueCell(text, cls, link) {
     var td = el("td", cls);
     if (text === "" || text === null) return td;
     var span = el("span");
     var bare = text.replace(/^["']|["']$/g, "");
-    if (/^https?:\/\/[^\s"'<>]+$/i.test(bare)) {
+    if (link && /^https?:\/\/[^\s"'<>]+$/i.test(bare)) {
       var a = el("a", null, text);
       a.href = bare;               // only http(s): checked above
       a.rel = "noopener noreferrer nofollow";
@@ -158,8 +158,8 @@
     tr.appendChild(codeCell);
     tr.appendChild(el("td", "c-provider", providers[file[PROVIDER]]));
     tr.appendChild(el("td", "c-message", messages[row[MSG]]));
-    tr.appendChild(valueCell(row[VALUE], "c-value"));
-    var fixed = valueCell(row[FIXED], "c-fixed");
+    tr.appendChild(valueCell(row[VALUE], "c-value", true));
+    var fixed = valueCell(row[FIXED], "c-fixed", false);
     if (row[FIX_NOTE]) fixed.appendChild(el("span", "why", row[FIX_NOTE]));
     tr.appendChild(fixed);
     return tr;
