@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TextIO
@@ -75,44 +76,41 @@ def render_report(result: RunResult, options: ReportOptions, out: TextIO) -> Non
         probed=probed_urls(result),
     )
     encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
-    out.write(render_page(audit, ascii_only=encoding not in ("utf-8", "utf8")))
+    write_page(audit, out, ascii_only=encoding not in ("utf-8", "utf8"))
 
 
-def _data(audit: Audit) -> dict[str, Any]:
+#: Rows (and files) encoded per piece of the data block: the page is written as it
+#: is encoded, never held whole.
+_BATCH = 5000
+
+
+def _data_pieces(audit: Audit, ascii_only: bool) -> Iterator[str]:
+    """The data block's JSON, in pieces: ``{"version", "codes", "providers", "files",
+    "rows", "messages"}`` (rows refer to files, codes, providers and messages by index)."""
     from feedlint.rules import family
 
     codes = sorted({row.diagnostic.code for row in audit.rows})
     code_index = {code: i for i, code in enumerate(codes)}
     providers = sorted({view.provider for view in audit.files})
     provider_index = {name: i for i, name in enumerate(providers)}
-    messages: dict[str, int] = {}
-    rows = []
-    for row in audit.rows:
-        d = row.diagnostic
-        message = messages.setdefault(d.message, len(messages))
-        rows.append(
-            [
-                row.file_index,
-                d.line,
-                d.column,
-                d.end_line,
-                d.end_column,
-                code_index[d.code],
-                _SEVERITY_INDEX[d.severity],
-                message,
-                row.value,
-                row.fixed,
-                row.fix_note,
-            ]
-        )
-    return {
-        "version": DATA_VERSION,
-        "codes": [
+
+    def encode(data: Any) -> str:
+        return script_json(data, ascii_only=ascii_only)
+
+    def listed(items: list[Any]) -> Iterator[str]:
+        yield "["
+        for start in range(0, len(items), _BATCH):
+            yield ("," if start else "") + encode(items[start : start + _BATCH])[1:-1]
+        yield "]"
+
+    yield '{"version":' + encode(DATA_VERSION) + ',"codes":' + encode(
+        [
             [code, audit.rule_names[code], f"{code[:3]}xx {family(code)}", _summary(code)]
             for code in codes
-        ],
-        "providers": providers,
-        "files": [
+        ]
+    ) + ',"providers":' + encode(providers) + ',"files":'
+    yield from listed(
+        [
             [
                 view.path,
                 provider_index[view.provider],
@@ -123,10 +121,34 @@ def _data(audit: Audit) -> dict[str, Any]:
                 view.chunks,
             ]
             for view in audit.files
-        ],
-        "messages": list(messages),
-        "rows": rows,
-    }
+        ]
+    )
+    yield ',"rows":'
+    messages: dict[str, int] = {}
+    yield "["
+    for start in range(0, len(audit.rows), _BATCH):
+        batch = []
+        for row in audit.rows[start : start + _BATCH]:
+            d = row.diagnostic
+            batch.append(
+                [
+                    row.file_index,
+                    d.line,
+                    d.column,
+                    d.end_line,
+                    d.end_column,
+                    code_index[d.code],
+                    _SEVERITY_INDEX[d.severity],
+                    messages.setdefault(d.message, len(messages)),
+                    row.value,
+                    row.fixed,
+                    row.fix_note,
+                ]
+            )
+        yield ("," if start else "") + encode(batch)[1:-1]
+    yield '],"messages":'
+    yield from listed(list(messages))
+    yield "}"
 
 
 def _summary(code: str) -> str:
@@ -216,7 +238,9 @@ def _card(key: str, label: str, value: int, css: str = "") -> str:
     )
 
 
-def render_page(audit: Audit, *, ascii_only: bool = False, now: datetime | None = None) -> str:
+def write_page(
+    audit: Audit, out: TextIO, *, ascii_only: bool = False, now: datetime | None = None
+) -> None:
     generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
     findings = len(audit.rows)
     script = _asset("report.js")
@@ -255,23 +279,30 @@ def render_page(audit: Audit, *, ascii_only: bool = False, now: datetime | None 
         + f"</figcaption>{svg}</figure>"
         for title, note, svg in _charts(audit)
     )
-    page = _TEMPLATE.format(
-        policy=esc(policy),
-        title=esc(f"feedlint audit: {verdict}"),
-        verdict=esc(verdict),
-        meta=esc(f"generated {generated} by feedlint {__version__}"),
-        style=_asset("report.css"),
-        cards=cards,
-        share=share,
-        charts=charts,
-        data=script_json(_data(audit), ascii_only=ascii_only),
-        script=script,
+    head, tail = _TEMPLATE.split("{data}")
+
+    def finish(text: str) -> str:
+        # A file name that is not UTF-8 reaches here with lone surrogates: show U+FFFD.
+        text = clean_text(text)
+        return text.encode("ascii", "xmlcharrefreplace").decode("ascii") if ascii_only else text
+
+    out.write(
+        finish(
+            head.format(
+                policy=esc(policy),
+                title=esc(f"feedlint audit: {verdict}"),
+                verdict=esc(verdict),
+                meta=esc(f"generated {generated} by feedlint {__version__}"),
+                style=_asset("report.css"),
+                cards=cards,
+                share=share,
+                charts=charts,
+            )
+        )
     )
-    # A file name that is not UTF-8 reaches here with lone surrogates: show U+FFFD.
-    page = clean_text(page)
-    if ascii_only:
-        page = page.encode("ascii", "xmlcharrefreplace").decode("ascii")
-    return page
+    for piece in _data_pieces(audit, ascii_only):
+        out.write(finish(piece))
+    out.write(tail.format(script=script))
 
 
 _TEMPLATE = """<!DOCTYPE html>
