@@ -414,3 +414,16 @@ def test_page_for_an_ascii_only_stream(archive_run: tuple[Path, str, dict]) -> N
     # The script is ASCII too, so its hash in the policy holds either way.
     markup = _markup(result.stdout)
     assert markup.scripts[1][1] == _markup(page).scripts[1][1]
+
+
+def test_readme_command(tmp_path: Path) -> None:
+    from tests.test_readme import blocks, feedlint_args, section
+
+    (block,) = blocks(section("The audit report"), "sh")
+    (command,) = [line for line in block.splitlines() if line.strip()]
+    make_archive(tmp_path)
+    run = run_feedlint(feedlint_args(command), cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert "report written to report.html" in run.stderr
+    data = report_data((tmp_path / "report.html").read_text("utf-8"))
+    assert data["rows"] and data["files"]

@@ -6,7 +6,8 @@ files that have findings (each capped in size), and takes from them what a perso
 fixing the article needs: the offending value as written (the text at the
 diagnostic's span), the provider domain, and the front matter with the offending
 lines. The front matter shown in the page has an overall budget: past it, a file
-shows only the lines around its findings.
+shows only the lines around its findings, and once those have used up the budget
+too, only the offending lines themselves.
 
 A file whose text is in memory already (standard input) is passed in by name;
 one that cannot be read back shows its findings without values or source.
