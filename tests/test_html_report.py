@@ -427,3 +427,15 @@ def test_readme_command(tmp_path: Path) -> None:
     assert "report written to report.html" in run.stderr
     data = report_data((tmp_path / "report.html").read_text("utf-8"))
     assert data["rows"] and data["files"]
+
+
+@pytest.mark.parametrize(("files", "verdict"), [
+    (0, "no article files were checked"),
+    (2, "all 2 files are clean"),
+])
+def test_clean_runs(files: int, verdict: str) -> None:
+    out = io.StringIO()
+    REPORTERS["html"]().write(RunResult([FileResult(f"{i}.md") for i in range(files)]), out)
+    assert f'<p class="verdict" id="verdict">{verdict}</p>' in out.getvalue()
+    data = report_data(out.getvalue())
+    assert data["rows"] == [] and data["files"] == []

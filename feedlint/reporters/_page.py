@@ -254,8 +254,10 @@ def write_page(
             f"{findings:,} finding{'s' if findings != 1 else ''} in "
             f"{len(audit.files):,} of {audit.files_checked:,} files"
         )
-    else:
+    elif audit.files_checked:
         verdict = f"all {audit.files_checked:,} files are clean"
+    else:
+        verdict = "no article files were checked"
     cards = "".join(
         [
             _card("files", "files checked", audit.files_checked),
