@@ -181,7 +181,9 @@ def _check(args: argparse.Namespace) -> int:
     try:
         candidates = []
         if "-" in paths:
-            candidates.append(read_stdin_candidate(sys.stdin.buffer.read(), args.stdin_filename))
+            # At most one byte over the size limit: enough to know it is too large.
+            data = sys.stdin.buffer.read(settings.max_file_size + 1)
+            candidates.append(read_stdin_candidate(data, args.stdin_filename))
         candidates += discover(
             [p for p in paths if p != "-"],
             exclude=settings.exclude + settings.extend_exclude,
@@ -259,6 +261,7 @@ def choose_reporter(args: argparse.Namespace, environ: Mapping[str, str]) -> typ
 def write_report(reporter: Reporter, result: RunResult, output_file: str | None) -> None:
     """The report to stdout, or to ``output_file`` with a one-line note on stderr."""
     if output_file is None:
+        _prepare_stdout(reporter)
         reporter.write(result, sys.stdout)
         sys.stdout.flush()
         return
@@ -333,6 +336,25 @@ def _report_fixes(result: RunResult, *, would: bool, quiet: bool) -> int:
         print(f"feedlint: {verb} {plural(applied, 'problem')} in {plural(files, 'file')}",
               file=sys.stderr)
     return applied
+
+
+def _prepare_stdout(reporter: Reporter) -> None:
+    """Machine formats are UTF-8 whatever the locale (JSON must be); text for people
+    follows the locale, and a character it cannot encode is written as an escape,
+    not a crash."""
+    from feedlint.reporters.statistics import TextStatisticsReporter
+    from feedlint.reporters.text import TextReporter
+
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is None:
+        return
+    try:
+        if isinstance(reporter, TextReporter | TextStatisticsReporter):
+            reconfigure(errors="backslashreplace")
+        else:
+            reconfigure(encoding="utf-8", errors="strict")
+    except (ValueError, OSError):  # already written to, or not reconfigurable
+        pass
 
 
 def _explain_rule(code: str, out: TextIO) -> int:

@@ -10,6 +10,7 @@ diagnostics.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -91,3 +92,33 @@ class Diagnostic:
             "message": self.message,
             "pointer": self.pointer,
         }
+
+
+#: Characters never written raw into a message or a file name: C0 and C1 controls
+#: (a terminal acts on ESC), line and paragraph separators (one diagnostic, one
+#: line), bidirectional overrides and isolates (they reorder what is shown), and
+#: lone surrogates (they cannot be encoded; file names that are not UTF-8 hold
+#: them).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+#: The longest message written; longer ones are cut (a message is for a person).
+MAX_MESSAGE = 1000
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` safe to write anywhere: unprintable characters as ``\\xNN``/``\\uNNNN``.
+
+    A byte of a non-UTF-8 file name (``\\udcff`` after surrogateescape) shows as
+    the byte, ``\\xff``.
+    """
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 3] + "..."
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape_char, text)

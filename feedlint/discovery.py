@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from feedlint.diagnostics import printable
 
 FRONT_MATTER_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 BARE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -36,6 +40,8 @@ class Candidate:
     bare: bool
     #: Standard input's bytes, for ``-``.
     stdin_bytes: bytes | None = None
+    #: Why this path cannot be linted, found while walking (an unreadable folder).
+    error: str | None = None
 
 
 def is_bare(path: str) -> bool:
@@ -43,12 +49,17 @@ def is_bare(path: str) -> bool:
 
 
 def display_path(path: str) -> str:
-    """The path as a person would type it: relative to the current folder when inside it."""
+    """The path as a person would type it: relative to the current folder when inside it.
+
+    Safe to print: a name that is not UTF-8 (its bytes kept as surrogates by
+    ``os.fsdecode``) shows its bad bytes as ``\\xNN``, and control characters in a
+    name are escaped the same way, so text and JSON output stay valid.
+    """
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return path
-    return path if relative.startswith("..") else relative
+        relative = path
+    return printable(path if relative.startswith("..") else relative)
 
 
 class _GitIgnore:
@@ -58,15 +69,19 @@ class _GitIgnore:
         self.specs = specs
 
     def with_folder(self, folder: str) -> _GitIgnore:
-        path = os.path.join(folder, ".gitignore")
-        try:
-            with open(path, encoding="utf-8", errors="replace") as handle:
-                lines = handle.read().splitlines()
-        except OSError:
+        text = _read_small_file(os.path.join(folder, ".gitignore"))
+        if text is None:
             return self
         import pathspec
 
-        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        lines = text.splitlines()
+        try:
+            spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        except Exception:  # noqa: BLE001 - a bad pattern must not stop the run
+            # git skips a pattern it cannot read; so does feedlint, keeping the rest.
+            spec = pathspec.GitIgnoreSpec.from_lines(
+                [line for line in lines if _valid_ignore_pattern(pathspec, line)]
+            )
         return _GitIgnore((*self.specs, (folder, spec)))
 
     def ignores(self, path: str, is_dir: bool) -> bool:
@@ -79,6 +94,31 @@ class _GitIgnore:
             if spec.match_file(relative):  # type: ignore[attr-defined]
                 return True
         return False
+
+
+#: The largest .gitignore read (a larger one is ignored).
+_MAX_IGNORE_FILE = 1024 * 1024
+
+
+def _read_small_file(path: str) -> str | None:
+    """A small regular file's text, or None: never blocks on a FIFO, never reads a
+    huge file into memory."""
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > _MAX_IGNORE_FILE:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(_MAX_IGNORE_FILE).decode("utf-8", "replace")
+    except OSError:
+        return None
+
+
+def _valid_ignore_pattern(pathspec: Any, line: str) -> bool:
+    try:
+        pathspec.GitIgnoreSpec.from_lines([line])
+    except Exception:  # noqa: BLE001
+        return False
+    return True
 
 
 def _repository_ignores(folder: str) -> _GitIgnore:
@@ -136,8 +176,12 @@ def discover(
 
     for given in paths:
         if os.path.isdir(given):
-            for path in _walk(given, exclude, include):
-                add(Candidate(path, display_path(path), explicit=False, bare=is_bare(path)))
+            for path, error in _walk(given, exclude, include):
+                add(
+                    Candidate(
+                        path, display_path(path), explicit=False, bare=is_bare(path), error=error
+                    )
+                )
         elif os.path.lexists(given):
             if named_as_found:
                 if _walk_would_keep(given, exclude, include):
@@ -173,13 +217,28 @@ def _walk_would_keep(path: str, exclude: Sequence[str], include: Sequence[str]) 
     return True
 
 
-def _walk(root: str, exclude: Sequence[str], include: Sequence[str]) -> Iterator[str]:
+def _walk(
+    root: str, exclude: Sequence[str], include: Sequence[str]
+) -> Iterator[tuple[str, str | None]]:
+    """(path, None) for each file to lint; (folder, reason) for a folder that cannot
+    be listed, so that it is reported rather than silently skipped.
+
+    Symbolic links to folders are followed, but each real folder is walked once: a
+    link back to an ancestor cannot make the walk endless.
+    """
     stack = [(root, _repository_ignores(root).with_folder(root))]
+    walked: set[tuple[int, int]] = set()
     while stack:
         folder, ignores = stack.pop()
         try:
+            info = os.stat(folder)
+            identity = (info.st_dev, info.st_ino)
+            if identity in walked:
+                continue
+            walked.add(identity)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as err:
+            yield folder, _unlistable(err)
             continue
         subfolders = []
         for entry in entries:
@@ -188,7 +247,7 @@ def _walk(root: str, exclude: Sequence[str], include: Sequence[str]) -> Iterator
             try:
                 is_dir = entry.is_dir()
             except OSError:
-                continue
+                is_dir = False  # linted as a file: the engine says what is wrong with it
             if is_dir:
                 if (
                     name.startswith(".")
@@ -210,9 +269,15 @@ def _walk(root: str, exclude: Sequence[str], include: Sequence[str]) -> Iterator
                 continue
             if _matches(path, exclude) or ignores.ignores(path, False):
                 continue
-            yield path
+            yield path, None
         for sub in reversed(subfolders):
             stack.append((sub, ignores.with_folder(sub)))
+
+
+def _unlistable(err: OSError) -> str:
+    if isinstance(err, FileNotFoundError):
+        return "cannot list the folder: it no longer exists (removed during the run?)"
+    return f"cannot list the folder: {err.strerror or err}"
 
 
 def sorted_candidates(candidates: Sequence[Candidate]) -> list[Candidate]:

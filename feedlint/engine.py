@@ -14,14 +14,17 @@ left after the fixes.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import stat
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from feedlint.diagnostics import Diagnostic, Finding, Severity, Span
+from feedlint.diagnostics import MAX_MESSAGE, Diagnostic, Finding, Severity, Span, printable
 from feedlint.discovery import Candidate
 from feedlint.document import Article
 from feedlint.parsing import parse
@@ -132,40 +135,79 @@ class Linter:
     # -- one file ---------------------------------------------------------
 
     def lint(self, candidate: Candidate) -> FileResult:
-        """Read and lint one file; never raises."""
-        if candidate.stdin_bytes is not None:
-            raw = candidate.stdin_bytes
-        else:
-            try:
-                size = os.stat(candidate.path).st_size
-                if size > self.settings.max_file_size:
-                    finding = Finding(
-                        "FL010",
-                        f"the file is {size:,} bytes, over the limit of "
-                        f"{self.settings.max_file_size:,}; it was not parsed",
-                        span=Span(1, 1, 1, 2),
-                    )
-                    return self._result(candidate.display, None, [finding])
-                with open(candidate.path, "rb") as handle:
-                    raw = handle.read(self.settings.max_file_size + 1)
-            except OSError as err:
-                reason = err.strerror or str(err)
-                if isinstance(err, IsADirectoryError):
-                    reason = "it is a folder, not a file"
-                finding = Finding("FL013", f"cannot read the file: {reason}", span=Span(1, 1, 1, 2))
-                return self._result(candidate.display, None, [finding])
-        if not candidate.explicit and not candidate.bare and not _opens_with_fence(raw):
-            return FileResult(candidate.display, skipped=True)
-        article, result = self.lint_article(candidate.display, raw, bare=candidate.bare)
-        if (
-            (self.settings.fix or self.settings.diff)
-            and (candidate.stdin_bytes is None or self.settings.diff)
-            and any(d.fix is not None for d in result.diagnostics)
-        ):
-            from feedlint.fixing import fix_file
+        """Read and lint one file; never raises.
 
-            result = fix_file(self, candidate, raw, article, result)
-        return result
+        Whatever goes wrong inside (a crash in the parser, the schema check, a rule
+        or a fix) becomes an FL900 diagnostic on this file, and the run goes on.
+        """
+        try:
+            if candidate.error is not None:
+                finding = Finding("FL013", candidate.error, span=Span(1, 1, 1, 2))
+                return self._result(candidate.display, None, [finding])
+            if candidate.stdin_bytes is not None:
+                raw = candidate.stdin_bytes
+            else:
+                read = self._read(candidate)
+                if isinstance(read, Finding):
+                    return self._result(candidate.display, None, [read])
+                raw = read
+            if len(raw) > self.settings.max_file_size:
+                return self._result(candidate.display, None, [self._too_large(len(raw))])
+            if not candidate.explicit and not candidate.bare and not _opens_with_fence(raw):
+                return FileResult(candidate.display, skipped=True)
+            article, result = self.lint_article(candidate.display, raw, bare=candidate.bare)
+            if (
+                (self.settings.fix or self.settings.diff)
+                and (candidate.stdin_bytes is None or self.settings.diff)
+                and any(d.fix is not None for d in result.diagnostics)
+            ):
+                from feedlint.fixing import fix_file
+
+                result = fix_file(self, candidate, raw, article, result)
+            return result
+        except Exception as err:  # noqa: BLE001 - one file must not stop the run
+            return FileResult(
+                candidate.display,
+                [_crash_diagnostic(candidate.display, "feedlint", err)],
+            )
+
+    def _too_large(self, size: int) -> Finding:
+        return Finding(
+            "FL010",
+            f"the file is {size:,} bytes, over the limit of "
+            f"{self.settings.max_file_size:,}; it was not parsed",
+            span=Span(1, 1, 1, 2),
+        )
+
+    def _read(self, candidate: Candidate) -> bytes | Finding:
+        """The file's bytes (at most the size limit plus one), or why they cannot be had.
+
+        Only regular files are read, except that a pipe or a character device named
+        on the command line is (``feedlint check <(git show HEAD:a.md)``). The file
+        is opened non-blocking, so a FIFO with no writer cannot hang the run.
+        """
+        path = candidate.path
+        limit = self.settings.max_file_size
+        try:
+            kind = _file_kind(os.stat(path).st_mode)
+            refusal = _refuse_kind(kind, candidate.explicit)
+            if refusal:
+                return Finding("FL013", refusal, span=Span(1, 1, 1, 2))
+            fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(fd)
+                # Checked again on what was opened: the path may have been swapped.
+                refusal = _refuse_kind(_file_kind(info.st_mode), candidate.explicit)
+                if refusal:
+                    return Finding("FL013", refusal, span=Span(1, 1, 1, 2))
+                if stat.S_ISREG(info.st_mode):
+                    if info.st_size > limit:
+                        return self._too_large(info.st_size)
+                else:
+                    _set_blocking(fd)
+                return handle.read(limit + 1)
+        except OSError as err:
+            return Finding("FL013", _unreadable(path, err), span=Span(1, 1, 1, 2))
 
     def lint_bytes(self, path: str, raw: bytes, *, bare: bool = False) -> FileResult:
         """Lint one article given its bytes (``path`` names it in diagnostics)."""
@@ -175,7 +217,10 @@ class Linter:
         self, path: str, raw: bytes, *, bare: bool = False
     ) -> tuple[Article | None, FileResult]:
         """Lint one article given its bytes; also return the parsed article (for fixing)."""
-        parsed = parse(path, raw, bare=bare)
+        try:
+            parsed = parse(path, raw, bare=bare)
+        except Exception as err:  # noqa: BLE001 - a parser crash is this file's problem
+            return None, FileResult(path, [_crash_diagnostic(path, "the parser", err)])
         findings = list(parsed.findings)
         article = parsed.article
         facts: dict[str, Any] = {}
@@ -184,10 +229,8 @@ class Linter:
             if self.schema_enabled:
                 try:
                     schema_findings = self.schema.check(article.data)
-                except RecursionError:
-                    schema_findings = [
-                        Finding("FL900", "the schema check ran out of stack on this file")
-                    ]
+                except Exception as err:  # noqa: BLE001
+                    schema_findings = [_internal_error("the schema check", err)]
                 findings.extend(schema_findings)
                 invalid = frozenset(
                     f.pointer if f.target == "value" else f.pointer.rsplit("/", 1)[0]
@@ -203,7 +246,7 @@ class Linter:
                     if module.collect is not None:
                         facts[module.name] = module.collect(article, context)
                 except Exception as err:  # noqa: BLE001 - a crashing check must not stop the run
-                    findings.append(_internal_error(module.name, err))
+                    findings.append(_internal_error(f"the {module.name} check", err))
         suppressor = Suppressor.scan(article) if article is not None else None
         if suppressor is None:
             return article, FileResult(path, self.diagnose(path, article, findings), facts=facts)
@@ -235,10 +278,12 @@ class Linter:
     def select(self, path: str, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """What the selection and the per-file ignores let through, sorted."""
         ignored = self.file_ignores.ignored(path) if self.file_ignores else ()
+        # feedlint's own failures are never filtered out: a crash must not pass.
         out = [
             d
             for d in diagnostics
-            if self.selector.enabled(d.code) and not (ignored and d.code.startswith(ignored))
+            if d.code.startswith("FL9")
+            or self.selector.enabled(d.code) and not (ignored and d.code.startswith(ignored))
         ]
         out.sort(key=Diagnostic.sort_key)
         return out
@@ -255,7 +300,11 @@ class Linter:
         out = []
         severity_overrides = self.settings.severity
         for finding in findings:
-            if only_selected and not self.selector.enabled(finding.code):
+            if (
+                only_selected
+                and not self.selector.enabled(finding.code)
+                and not finding.code.startswith("FL9")
+            ):
                 continue
             rule = rule_for(finding.code)
             if finding.span is not None:
@@ -269,7 +318,7 @@ class Linter:
             )
             out.append(
                 Diagnostic(
-                    file=path,
+                    file=printable(path),
                     line=span.line,
                     column=span.column,
                     end_line=span.end_line,
@@ -277,7 +326,7 @@ class Linter:
                     code=finding.code,
                     rule=rule.name,
                     severity=severity,
-                    message=finding.message,
+                    message=printable(finding.message, MAX_MESSAGE),
                     pointer=finding.pointer,
                     fix=finding.fix,
                 )
@@ -307,7 +356,9 @@ class Linter:
             except Exception as err:  # noqa: BLE001
                 if files:
                     files[0].diagnostics.extend(
-                        self.diagnose(files[0].path, None, [_internal_error(module.name, err)])
+                        self.diagnose(
+                            files[0].path, None, [_internal_error(f"the {module.name} check", err)]
+                        )
                     )
                 continue
             for path, finding in produced:
@@ -339,14 +390,85 @@ class Linter:
                 result.diagnostics.sort(key=Diagnostic.sort_key)
 
 
-def _internal_error(check: str, err: BaseException) -> Finding:
+def _internal_error(what: str, err: BaseException) -> Finding:
+    """FL900 naming what crashed, the exception and where it was raised."""
     where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
     place = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
+    detail = str(err)
+    if len(detail) > 200:
+        detail = detail[:200] + "..."
     return Finding(
         "FL900",
-        f"the {check} check crashed on this file ({type(err).__name__}: {err}{place}); "
+        f"{what} crashed on this file ({type(err).__name__}: {detail}{place}); "
         "please report it with the file",
     )
+
+
+def _crash_diagnostic(path: str, what: str, err: BaseException) -> Diagnostic:
+    """FL900 built without the registry or the selection, which may be what failed."""
+    finding = _internal_error(what, err)
+    return Diagnostic(
+        file=printable(path),
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=2,
+        code="FL900",
+        rule="internal-error",
+        severity=Severity.ERROR,
+        message=printable(finding.message, MAX_MESSAGE),
+    )
+
+
+def _file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISFIFO(mode):
+        return "FIFO"
+    if stat.S_ISCHR(mode):
+        return "character device"
+    if stat.S_ISBLK(mode):
+        return "block device"
+    if stat.S_ISSOCK(mode):
+        return "socket"
+    return "special file"
+
+
+def _refuse_kind(kind: str | None, explicit: bool) -> str | None:
+    if kind is None or explicit and kind in ("FIFO", "character device"):
+        return None
+    if kind == "folder":
+        return "cannot read the file: it is a folder, not a file"
+    return f"cannot read the file: it is a {kind}, not a regular file"
+
+
+def _unreadable(path: str, err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return "cannot read the file: it is a symbolic link that leads back to itself"
+    if isinstance(err, FileNotFoundError):
+        if os.path.islink(path):
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "?"
+            return f"cannot read the file: it is a broken symbolic link (to {target})"
+        return "cannot read the file: it no longer exists (removed during the run?)"
+    if isinstance(err, IsADirectoryError):
+        return "cannot read the file: it is a folder, not a file"
+    return f"cannot read the file: {err.strerror or err}"
+
+
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+
+def _set_blocking(fd: int) -> None:
+    """Wait for a pipe's writer from here on (the open itself did not wait)."""
+    with contextlib.suppress(AttributeError, OSError):  # not POSIX: nothing to do
+        os.set_blocking(fd, True)
 
 
 def _opens_with_fence(raw: bytes) -> bool:

@@ -5,15 +5,23 @@ that keeps each node's character offsets; :func:`_Builder.build` walks that tree
 once to build plain data (timestamps stay strings) and the source map, and to
 report what a loader would silently accept: duplicate keys, ambiguous booleans,
 unknown tags. Anchors and aliases are refused before anything is built, so an
-alias bomb is never expanded; documents nested deeper than any article could be
-are refused before libyaml's recursive composer sees them.
+alias bomb is never expanded; documents nested deeper, or holding far more
+values, than any article could are refused before libyaml's recursive composer
+sees them. Those checks run on libyaml's event stream, which is iterative and
+costs constant memory; they run only when cheap counts over the text say they
+might find something (the counts are upper bounds, so a hostile file cannot
+slip past them), and the builder checks depth, sharing and size again as it
+walks the composed tree.
 
 Nothing here raises on bad input: every problem is a :class:`Finding` with a span.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +39,12 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 #: Deepest nesting accepted (an article is about six levels deep).
 MAX_DEPTH = 64
-#: Below this cheap bound on the nesting depth, libyaml composes directly.
+#: Most values (scalars, lists and mappings) accepted in one front matter; the
+#: sample article holds 159. Each costs about 20 µs and 0.5 KB to check.
+MAX_NODES = 20_000
+#: Below this bound on the nesting depth, libyaml composes directly (its composer
+#: is recursive and overflows the C stack at about 50,000 levels).
 _DEPTH_PREFILTER = 200
-#: Bytes looked at to tell a binary file from a text file.
-_BINARY_SNIFF = 8192
 
 _TAG = "tag:yaml.org,2002:"
 _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
@@ -43,8 +53,32 @@ _STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP = (
 _MAP, _SEQ = _TAG + "map", _TAG + "seq"
 _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
 _TRUTHY_CANONICAL = frozenset({"true", "false"})
-#: An anchor or alias can only start a node: after white space or a flow indicator.
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*]", re.MULTILINE)
+#: What makes the builder refuse a document.
+_REFUSALS = frozenset({"FL006", "FL015", "FL016"})
+_NULL_SPELLINGS = frozenset({"", "~", "null", "Null", "NULL"})
+#: A node that starts with a tag (after an anchor, if any).
+_EXPLICIT_TAG = re.compile(r"(?:&\S*\s+)?!")
+#: Larger integers cannot be written in decimal by Python (4,300 digits at most).
+_MAX_INT_BITS = 14_000
+#: An anchor or alias can only start a node: after white space (any line break
+#: included), a flow indicator, a flow `?` or `:` (``{"a":&x 1}`` needs no space),
+#: or a byte order mark at the start of a line.
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:?\ufeff])[&*]", re.MULTILINE)
+#: libyaml's line breaks: not only ``\n`` but a lone CR, NEL, LS and PS.
+_YAML_BREAKS = "\n\r\x85\u2028\u2029"
+#: The indentation of a line, whichever break ended the line before it.
+_INDENT = re.compile(f"(?:^|[{_YAML_BREAKS}])([ ]+)")
+#: A block sequence entry: ``-`` followed by a blank (space, tab, a break) or the end.
+_BLOCK_ENTRY = re.compile(f"-(?=[ \t{_YAML_BREAKS}]|\\Z)")
+#: Every node but the first starts at one of these (or is an empty node next to one).
+_NODE_SEPARATORS = ",:?-[{" + _YAML_BREAKS
+#: Byte order marks of the encodings an article is wrongly saved in most often.
+_FOREIGN_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 _FENCE = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
 _CLOSING_FENCE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
@@ -63,22 +97,51 @@ def _whole_file(code: str, message: str, span: Span | None = None) -> ParseResul
     return ParseResult(None, [Finding(code, message, span=span or Span(1, 1, 1, 2))])
 
 
+def _position(raw: bytes, index: int) -> Span:
+    """The one-column span of the byte at ``index`` (lines end at ``\\n``; columns
+    count the code points before it, as :class:`LineIndex` does)."""
+    start = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    line = raw.count(b"\n", start, index) + 1
+    line_start = max(raw.rfind(b"\n", start, index) + 1, start)
+    column = len(raw[line_start:index].decode("utf-8", "replace")) + 1
+    return Span(line, column, line, column + 1)
+
+
 def _decode(raw: bytes) -> str | ParseResult:
-    if b"\0" in raw[:_BINARY_SNIFF]:
+    for bom, encoding in _FOREIGN_BOMS:
+        if raw.startswith(bom):
+            return _whole_file(
+                "FL007",
+                f"the file is {encoding} (it starts with a {encoding} byte order mark), "
+                "not UTF-8; save it as UTF-8",
+            )
+    nul = raw.find(b"\0")
+    if nul != -1:
+        head = raw[: min(len(raw), 64) // 2 * 2]
+        if head and any(
+            all(high) and not any(low) for high, low in ((head[0::2], head[1::2]),
+                                                         (head[1::2], head[0::2]))
+        ):
+            return _whole_file(
+                "FL007",
+                "the file looks like UTF-16 (every other byte is 0), not UTF-8; "
+                "save it as UTF-8",
+            )
+        span = _position(raw, nul)
         return _whole_file(
-            "FL008", "this is a binary file (it holds NUL bytes), not a text article"
+            "FL008",
+            f"this is a binary file, not a text article: it holds a NUL byte "
+            f"(line {span.line}, column {span.column})",
+            span,
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = raw.count(b"\n", 0, err.start) + 1
-        line_start = raw.rfind(b"\n", 0, err.start) + 1
-        column = len(raw[line_start : err.start].decode("utf-8", "replace")) + 1
         return _whole_file(
             "FL007",
             f"invalid UTF-8: byte 0x{raw[err.start]:02x} cannot start or continue a character; "
             "save the file as UTF-8",
-            Span(line, column, line, column + 1),
+            _position(raw, err.start),
         )
     if text.startswith("\ufeff"):
         text = text[1:]
@@ -122,7 +185,10 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
             1,
         )
     yaml_text = text[yaml_start:yaml_end]
-    builder = _Builder(yaml_start, lines)
+    joined: list[int] = []
+    if bare and path.lower().endswith(".json"):
+        yaml_text, joined = _join_surrogate_escapes(yaml_text)
+    builder = _Builder(yaml_start, lines, joined, yaml_text)
     refused = builder.refuse_unsafe(yaml_text)
     if refused:
         return ParseResult(None, refused)
@@ -131,7 +197,7 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
     except yaml.MarkedYAMLError as err:
         return ParseResult(None, [builder.syntax_error(err)])
     except yaml.reader.ReaderError as err:
-        return ParseResult(None, [builder.reader_error(err)])
+        return ParseResult(None, [builder.reader_error(err, yaml_text)])
     except yaml.YAMLError as err:  # pragma: no cover - libyaml always marks its errors
         return _whole_file("FL003", f"invalid YAML: {err}", lines.line_span(root_line))
     source = SourceMap(root_line=root_line)
@@ -148,7 +214,10 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
                 )
             ],
         )
-    data = builder.build(root, "", source.nodes)
+    data = builder.build(root, "", source.nodes, 1)
+    if builder.refused:
+        # An alias, runaway depth or size found only now: refused, as the event pass does.
+        return ParseResult(None, [f for f in builder.findings if f.code in _REFUSALS])
     article = Article(
         path=path,
         text=text,
@@ -162,6 +231,41 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
     return ParseResult(article, builder.findings)
 
 
+#: A JSON escape of a character beyond U+FFFF, as a UTF-16 surrogate pair.
+_SURROGATE_PAIR = re.compile(
+    r"(?<!\\)((?:\\\\)*)"  # an even run of backslashes: the next one starts an escape
+    r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+)
+
+
+def _join_surrogate_escapes(text: str) -> tuple[str, list[int]]:
+    """JSON writes 😀 as ``\\ud83d\\ude00`` (Python's ``json.dumps`` does by
+    default); YAML, and so libyaml, refuses surrogate escapes. In a JSON file every
+    escape is inside a string, so each pair is rewritten as the one escape YAML
+    reads, ``\\U0001f600``: two characters shorter. Returns the text and where in
+    it each rewritten escape starts, to put the parser's offsets back.
+    """
+    if "\\u" not in text:
+        return text, []
+    starts: list[int] = []
+    parts: list[str] = []
+    last = 0
+    shrink = 0
+    for match in _SURROGATE_PAIR.finditer(text):
+        high, low = int(match.group(2), 16), int(match.group(3), 16)
+        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+        escape_start = match.start() + len(match.group(1))
+        parts.append(text[last:escape_start])
+        parts.append(f"\\U{code:08x}")
+        starts.append(escape_start - shrink)
+        shrink += 2
+        last = match.end()
+    if not starts:
+        return text, []
+    parts.append(text[last:])
+    return "".join(parts), starts
+
+
 def _describe_node(node: Node) -> str:
     if isinstance(node, SequenceNode):
         return "a list"
@@ -173,18 +277,39 @@ def _describe_node(node: Node) -> str:
 class _Builder:
     """Walks a composed node tree into data plus a source map, noting what it meets."""
 
-    def __init__(self, offset: int, lines: LineIndex) -> None:
+    def __init__(
+        self, offset: int, lines: LineIndex, joined: Sequence[int] = (), parser_text: str = ""
+    ) -> None:
         self.offset = offset
+        #: The text the YAML parser was given (marks index into it).
+        self.parser_text = parser_text
         self.lines = lines
+        #: Where :func:`_join_surrogate_escapes` shortened the text the parser saw.
+        self.joined = joined
         self.findings: list[Finding] = []
+        #: ids of the nodes built so far (a node met twice came through an alias).
+        self._visited: set[int] = set()
+        #: Set once a limit is hit: nothing more is built.
+        self._stopped = False
+        #: Set when the document is refused (an alias, too deep, too large).
+        self.refused = False
+
+    def _at(self, mark: Any) -> int:
+        """The offset in the file of a parser mark."""
+        return self.offset + self._unshift(mark.index)
+
+    def _unshift(self, index: int) -> int:
+        if not self.joined:
+            return index
+        return index + 2 * bisect_left(self.joined, index)
 
     def node_span(self, node: Node) -> Span:
         return self.lines.span(
-            self.offset + node.start_mark.index, self.offset + node.end_mark.index
+            self._at(node.start_mark), self._at(node.end_mark)
         )
 
     def _mark_span(self, mark: Any) -> Span:
-        line, column = self.lines.position(self.offset + mark.index)
+        line, column = self.lines.position(self._at(mark))
         return Span(line, column, line, column + 1)
 
     def syntax_error(self, err: yaml.MarkedYAMLError) -> Finding:
@@ -194,14 +319,16 @@ class _Builder:
         if err.context:
             context = err.context
             if err.context_mark is not None and err.context_mark is not mark:
-                line, _ = self.lines.position(self.offset + err.context_mark.index)
+                line, _ = self.lines.position(self._at(err.context_mark))
                 context += f" at line {line}"
             message += f" ({context})"
         span = self._mark_span(mark) if mark is not None else self.lines.line_span(1)
         return Finding("FL003", message, span=span)
 
-    def reader_error(self, err: yaml.reader.ReaderError) -> Finding:
-        line, column = self.lines.position(self.offset + err.position)
+    def reader_error(self, err: yaml.reader.ReaderError, yaml_text: str) -> Finding:
+        # libyaml reports the offset in bytes of the UTF-8 text it was given.
+        position = len(yaml_text.encode("utf-8")[: err.position].decode("utf-8", "ignore"))
+        line, column = self.lines.position(self.offset + self._unshift(position))
         char = err.character
         shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
         return Finding(
@@ -211,31 +338,27 @@ class _Builder:
         )
 
     def refuse_unsafe(self, yaml_text: str) -> list[Finding]:
-        """Anchors, aliases and runaway nesting, found from the event stream.
+        """Anchors, aliases, runaway nesting and runaway size, found from the event stream.
 
-        libyaml's event parser is iterative, so this is safe on any input; it only
-        runs when a cheap look at the text says it might find something.
+        libyaml's event parser is iterative and each event is dropped once seen, so
+        this is safe on any input; it only runs when :func:`_worth_an_event_pass`
+        says it might find something.
         """
-        depth_bound = (
-            yaml_text.count("[")
-            + yaml_text.count("{")
-            + yaml_text.count("- ")
-            + yaml_text.count("-\n")
-            + yaml_text.count("?")
-            + _max_indent(yaml_text)
-        )
-        if depth_bound < _DEPTH_PREFILTER and not _ANCHOR_OR_ALIAS.search(yaml_text):
+        if not _worth_an_event_pass(yaml_text):
             return []
         findings: list[Finding] = []
         aliases: dict[str, tuple[Any, int]] = {}
         depth = 0
+        nodes = 0
         try:
             for event in yaml.parse(yaml_text, Loader=_Loader):
                 anchor = getattr(event, "anchor", None)
-                if isinstance(event, yaml.AliasEvent) and anchor is not None:
-                    first, uses = aliases.get(anchor, (event, 0))
-                    aliases[anchor] = (first, uses + 1)
-                elif anchor is not None:
+                if isinstance(event, yaml.AliasEvent):
+                    name = str(anchor)
+                    first, uses = aliases.get(name, (event, 0))
+                    aliases[name] = (first, uses + 1)
+                    continue
+                if anchor is not None:
                     findings.append(
                         Finding(
                             "FL006",
@@ -244,17 +367,15 @@ class _Builder:
                             span=self._event_span(event),
                         )
                     )
+                if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
+                    nodes += 1
+                    if nodes > MAX_NODES:
+                        findings.append(self.too_many_nodes(self._event_span(event)))
+                        break
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        findings.append(
-                            Finding(
-                                "FL015",
-                                f"the front matter nests deeper than {MAX_DEPTH} levels; "
-                                "an article needs about six",
-                                span=self._event_span(event),
-                            )
-                        )
+                        findings.append(self.too_deep(self._event_span(event)))
                         break
                 elif isinstance(event, yaml.CollectionEndEvent):
                     depth -= 1
@@ -263,7 +384,7 @@ class _Builder:
                 return [self.syntax_error(err)]
         except yaml.reader.ReaderError as err:
             if not findings and not aliases:
-                return [self.reader_error(err)]
+                return [self.reader_error(err, yaml_text)]
         for name, (first, uses) in aliases.items():
             more = f" (used {uses} times)" if uses > 1 else ""
             findings.append(
@@ -275,15 +396,44 @@ class _Builder:
             )
         return findings
 
+    @staticmethod
+    def too_deep(span: Span) -> Finding:
+        return Finding(
+            "FL015",
+            f"the front matter nests deeper than {MAX_DEPTH} levels; an article needs about six",
+            span=span,
+        )
+
+    @staticmethod
+    def too_many_nodes(span: Span) -> Finding:
+        return Finding(
+            "FL016",
+            f"the front matter holds more than {MAX_NODES:,} values (an article has a few "
+            "hundred); it was not checked further",
+            span=span,
+        )
+
     def _event_span(self, event: Any) -> Span:
-        start = self.offset + event.start_mark.index
-        end = self.offset + event.end_mark.index
+        start = self._at(event.start_mark)
+        end = self._at(event.end_mark)
         line, _ = self.lines.position(start)
         return self.lines.span(start, min(end, self.lines.line_end(line)))
 
-    def build(self, node: Node, pointer: str, nodes: dict[str, tuple[int, int, int, int]]) -> Any:
-        """Data for ``node``; records every child's span under its pointer."""
+    def build(
+        self, node: Node, pointer: str, nodes: dict[str, tuple[int, int, int, int]], depth: int
+    ) -> Any:
+        """Data for ``node``; records every child's span under its pointer.
+
+        The event pass has refused aliases, deep nesting and huge documents when the
+        text could hold them; this walk checks all three again on the tree itself
+        (a node met twice is an alias, and would make the walk exponential or
+        endless), so that nothing composed is ever expanded.
+        """
+        if not self._first_visit(node):
+            return None
         if isinstance(node, MappingNode):
+            if not self._within_depth(node, depth):
+                return None
             self._check_tag(node, _MAP)
             mapping: dict[str, Any] = {}
             key_lines: dict[str, int] = {}
@@ -297,8 +447,10 @@ class _Builder:
                         )
                     )
                     continue
+                if not self._first_visit(key_node):
+                    continue
                 key = key_node.value
-                key_start = self.offset + key_node.start_mark.index
+                key_start = self._at(key_node.start_mark)
                 if key_node.tag == _BOOL and not key_node.style:
                     self._truthy(key_node)
                 if key in key_lines:
@@ -314,13 +466,15 @@ class _Builder:
                 child = f"{pointer}/{escape_pointer_token(key)}"
                 nodes[child] = (
                     key_start,
-                    self.offset + key_node.end_mark.index,
-                    self.offset + value_node.start_mark.index,
-                    self.offset + value_node.end_mark.index,
+                    self._at(key_node.end_mark),
+                    self._at(value_node.start_mark),
+                    self._at(value_node.end_mark),
                 )
-                mapping[key] = self.build(value_node, child, nodes)
+                mapping[key] = self.build(value_node, child, nodes, depth + 1)
             return mapping
         if isinstance(node, SequenceNode):
+            if not self._within_depth(node, depth):
+                return None
             self._check_tag(node, _SEQ)
             items = []
             for index, item_node in enumerate(node.value):
@@ -328,30 +482,99 @@ class _Builder:
                 nodes[child] = (
                     -1,
                     -1,
-                    self.offset + item_node.start_mark.index,
-                    self.offset + item_node.end_mark.index,
+                    self._at(item_node.start_mark),
+                    self._at(item_node.end_mark),
                 )
-                items.append(self.build(item_node, child, nodes))
+                items.append(self.build(item_node, child, nodes, depth + 1))
             return items
         assert isinstance(node, ScalarNode)
         return self._scalar(node)
+
+    def _first_visit(self, node: Node) -> bool:
+        """False (and a finding, once) for a node reached a second time, through an alias;
+        False for every node past the size limit."""
+        if self._stopped:
+            return False
+        ident = id(node)
+        if ident in self._visited:
+            self.refused = True
+            self.findings.append(
+                Finding(
+                    "FL006",
+                    "an alias repeats the value written here; articles are plain data, "
+                    "write the value out in full",
+                    span=self._first_line(node),
+                )
+            )
+            return False
+        self._visited.add(ident)
+        if len(self._visited) > MAX_NODES:
+            self.findings.append(self.too_many_nodes(self._first_line(node)))
+            self._stopped = self.refused = True
+            return False
+        return True
+
+    def _within_depth(self, node: Node, depth: int) -> bool:
+        if depth <= MAX_DEPTH:
+            return True
+        self.findings.append(self.too_deep(self._first_line(node)))
+        self._stopped = self.refused = True
+        return False
+
+    def _first_line(self, node: Node) -> Span:
+        start = self._at(node.start_mark)
+        line, _ = self.lines.position(start)
+        end = min(self._at(node.end_mark), self.lines.line_end(line))
+        return self.lines.span(start, end)
 
     def _scalar(self, node: ScalarNode) -> Any:
         tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             return node.value
-        if tag == _INT:
-            return _constructor.construct_yaml_int(node)
-        if tag == _FLOAT:
-            return _constructor.construct_yaml_float(node)
-        if tag == _BOOL:
-            if not node.style:
-                self._truthy(node)
-            return _constructor.construct_yaml_bool(node)
+        try:
+            if tag == _INT:
+                number = _constructor.construct_yaml_int(node)
+                if number.bit_length() > _MAX_INT_BITS:
+                    # Python would refuse to write it out in a message again.
+                    return math.inf if number > 0 else -math.inf
+                return number
+            if tag == _FLOAT:
+                return _constructor.construct_yaml_float(node)
+            if tag == _BOOL:
+                value = _constructor.construct_yaml_bool(node)
+                if not node.style:
+                    self._truthy(node)
+                return value
+        except ValueError as err:
+            if tag == _INT and "limit" in str(err):
+                # Over 4,300 digits: kept as the (infinite) float it rounds to.
+                return -math.inf if node.value.lstrip().startswith("-") else math.inf
+            return self._not_that_type(node)
+        except (KeyError, TypeError, OverflowError):
+            return self._not_that_type(node)
         if tag == _NULL:
+            if node.value not in _NULL_SPELLINGS:
+                return self._not_that_type(node)
             return None
         self._check_tag(node, _STR)
         return node.value
+
+    def _not_that_type(self, node: ScalarNode) -> str:
+        """A value that names a type (``!!int abc``) or looks like one (``0x_``) and is not.
+
+        A loader would raise; feedlint reads the value as text, and reports the
+        explicit tag (a plain ``0x_`` is simply text).
+        """
+        if _EXPLICIT_TAG.match(self.parser_text, node.start_mark.index):
+            self.findings.append(
+                Finding(
+                    "FL012",
+                    f"the tag {_short_tag(node.tag)} does not fit the value "
+                    f"{node.value[:40]!r}; remove the tag (the value is read as text)",
+                    span=self.node_span(node),
+                )
+            )
+        return str(node.value)
 
     def _truthy(self, node: ScalarNode) -> None:
         if node.value.lower() in _TRUTHY_CANONICAL:
@@ -382,9 +605,51 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
+def _worth_an_event_pass(yaml_text: str) -> bool:
+    """Whether the text might hold an anchor or alias, nest deeper than the composer
+    can safely recurse, or hold more than :data:`MAX_NODES` values.
+
+    Each count is an upper bound, so a False here is a proof; the tests check the
+    bounds against the YAML test suite and generated documents.
+    """
+    return (
+        _ANCHOR_OR_ALIAS.search(yaml_text) is not None
+        or depth_bound(yaml_text) >= _DEPTH_PREFILTER
+        or node_bound(yaml_text) > MAX_NODES
+    )
+
+
+def depth_bound(yaml_text: str) -> int:
+    """At least the nesting depth of any document in ``yaml_text``.
+
+    A collection opens only at ``[`` (which may open a single-pair mapping too,
+    ``[a: b]``), ``{``, ``?``, a block entry ``-`` or a deeper indentation.
+    """
+    count = yaml_text.count
+    return (
+        2 * count("[")
+        + count("{")
+        + count("?")
+        + len(_BLOCK_ENTRY.findall(yaml_text))
+        + _max_indent(yaml_text)
+        + 1
+    )
+
+
+def node_bound(yaml_text: str) -> int:
+    """At least the number of nodes in ``yaml_text``: every node but the first starts
+    at a separator or line break, and each of those starts at most three (a
+    collection, its first key and an empty value)."""
+    return 3 * (sum(yaml_text.count(char) for char in _NODE_SEPARATORS) + 1)
+
+
 def _max_indent(text: str) -> int:
-    """The deepest indentation of any line, in spaces (a bound on block nesting)."""
+    """The deepest indentation of any line, in spaces (a bound on block nesting).
+
+    Lines end at every YAML line break, not only ``\\n``: a file whose lines end
+    in a lone CR is indented all the same.
+    """
     deepest = 0
-    for match in re.finditer(r"^[ ]+", text, re.MULTILINE):
-        deepest = max(deepest, match.end() - match.start())
+    for match in _INDENT.finditer(text):
+        deepest = max(deepest, match.end(1) - match.start(1))
     return deepest

@@ -74,7 +74,8 @@ RULES = (
         name="invalid-utf8",
         summary="The file is not valid UTF-8",
         what="A byte sequence in the file is not UTF-8, often a file saved as Latin-1 "
-        "or Windows-1252.",
+        "or Windows-1252 (the first bad byte is pointed at), or the whole file is "
+        "UTF-16 or UTF-32.",
         why="Readers would see mangled characters, and a strict loader refuses the file.",
         example="---\ntitle: caf\\xe9 (Latin-1 byte)\n---\n",
         fixed='---\ntitle: "café"\n---\n',
@@ -84,8 +85,8 @@ RULES = (
         code="FL008",
         name="binary-file",
         summary="The file is binary, not text",
-        what="The file holds NUL bytes, so it is not a text article (an image or an "
-        "archive saved under an article's name).",
+        what="The file holds a NUL byte, so it is not a text article (an image or an "
+        "archive saved under an article's name); the message says where the first one is.",
         why="It cannot be published as an article.",
         example="\\x89PNG\\r\\n\\x1a\\n\\x00\\x00...",
         fixed=_VALID,
@@ -127,7 +128,8 @@ RULES = (
         code="FL012",
         name="unsupported-tag",
         summary="A YAML tag such as !!python/object or !!binary",
-        what="A value carries an explicit YAML tag other than the plain types.",
+        what="A value carries an explicit YAML tag other than the plain types, or a "
+        "plain type's tag that does not fit its value (`!!int abc`).",
         why="Tags ask a loader to build objects, run constructors or decode data; an "
         "article is plain text, numbers and lists. feedlint never builds tagged "
         "objects and reads the value as plain data.",
@@ -164,6 +166,18 @@ RULES = (
         example="---\ntitle: [[[[[[[[ ... 10,000 levels ... ]]]]]]]]\n---\n",
         fixed=_VALID,
         illustrative=True,
+    ),
+    Rule(
+        code="FL016",
+        name="front-matter-too-large",
+        summary="The front matter holds far more values than an article can",
+        what="The front matter holds more than 20,000 values (scalars, lists and mappings "
+        "counted together); it is not checked further.",
+        why="An article holds a few hundred values; hundreds of thousands are a broken "
+        "export or an attack on the linter's time and memory, refused before they are "
+        "built.",
+        example="---\ntopics: [a, a, a, a, ... 20,001 times ...]\n---\n",
+        fixed=_VALID,
     ),
 )
 

@@ -1,0 +1,167 @@
+"""What every run must give, whatever the input: checks shared by the robustness tests.
+
+- :func:`check_json_report`: the ``--format json`` contract, exactly (keys, types,
+  order).
+- :func:`check_positions`: every diagnostic lies inside its file.
+- :func:`measured_run`: ``python -m feedlint`` in a child process, with the CPU
+  time and peak memory of that process alone (``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+
+_DIAGNOSTIC_TYPES: dict[str, type] = {
+    "file": str,
+    "line": int,
+    "column": int,
+    "end_line": int,
+    "end_column": int,
+    "code": str,
+    "rule": str,
+    "severity": str,
+    "message": str,
+    "pointer": str,
+}
+_CODE = re.compile(r"FL\d{3}\Z")
+_RULE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+#: What a message or a file name may never hold raw (see feedlint.diagnostics.printable).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def check_json_report(report: Any, *, files_checked: int | None = None) -> None:
+    """Assert that ``report`` is exactly what the JSON contract in the README promises."""
+    assert isinstance(report, dict), report
+    assert list(report) == ["version", "files_checked", "diagnostics"], list(report)
+    assert report["version"] == 1 and type(report["version"]) is int
+    assert type(report["files_checked"]) is int and report["files_checked"] >= 0
+    if files_checked is not None:
+        assert report["files_checked"] == files_checked
+    diagnostics = report["diagnostics"]
+    assert isinstance(diagnostics, list)
+    for d in diagnostics:
+        assert isinstance(d, dict)
+        assert list(d) == list(_DIAGNOSTIC_TYPES), list(d)
+        for key, kind in _DIAGNOSTIC_TYPES.items():
+            assert type(d[key]) is kind, (key, d)
+        assert _CODE.match(d["code"]), d
+        assert _RULE.match(d["rule"]), d
+        assert d["severity"] in ("error", "warning"), d
+        assert d["line"] >= 1 and d["column"] >= 1, d
+        assert (d["end_line"], d["end_column"]) > (d["line"], d["column"]), d
+        assert d["pointer"] == "" or d["pointer"].startswith("/"), d
+        assert d["message"].strip(), d
+        assert not _UNPRINTABLE.search(d["message"]), d
+        assert not _UNPRINTABLE.search(d["file"]), d
+    keys = [(d["file"], d["line"], d["column"], d["code"]) for d in diagnostics]
+    assert keys == sorted(keys), "diagnostics are not sorted by file, line, column, code"
+
+
+def file_lines(raw: bytes) -> list[str]:
+    """The file's lines as feedlint counts them: split at ``\\n`` only, a leading BOM
+    dropped, code points counted (bytes that are not UTF-8 count one each)."""
+    text = raw.decode("utf-8", "replace")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.split("\n")
+
+
+def check_positions(diagnostics: Sequence[Any], raw: bytes) -> None:
+    """Every diagnostic (a dict from the JSON output, or a Diagnostic) lies inside the file.
+
+    Line ≤ the number of lines; column ≤ the line's length + 1 (just past its last
+    character: where its line break is); the end after the start, and at most one
+    column past the end of its line (a one-column span may cover the line break).
+    """
+    lines = file_lines(raw)
+    for d in diagnostics:
+        get = d.get if isinstance(d, dict) else lambda key, d=d: getattr(d, key)
+        line, column = get("line"), get("column")
+        end_line, end_column = get("end_line"), get("end_column")
+        where = f"{get('code')} {line}:{column}-{end_line}:{end_column} {get('message')[:80]!r}"
+        assert 1 <= line <= len(lines), where
+        assert 1 <= column <= len(lines[line - 1]) + 1, where
+        assert (end_line, end_column) > (line, column), where
+        assert end_line <= len(lines), where
+        assert end_column <= len(lines[end_line - 1]) + 2, where
+
+
+@dataclass
+class Measured:
+    returncode: int
+    stdout: str
+    stderr: str
+    #: User plus system CPU time of the child, in seconds.
+    cpu: float
+    wall: float
+    #: Peak resident memory of the child, in MiB.
+    peak_mib: float
+
+    def json(self) -> Any:
+        return json.loads(self.stdout)
+
+
+def measured_run(
+    args: Sequence[str],
+    *,
+    cwd: Path | str | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+    user: int | None = None,
+    python: Sequence[str] = ("-m", "feedlint"),
+) -> Measured:
+    """Run ``python -m feedlint ARGS`` and measure that one process.
+
+    ``os.wait4`` gives the resource use of exactly this child (getrusage's
+    RUSAGE_CHILDREN would mix in every child the test process ever had).
+    """
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith(("FEEDLINT_", "GITHUB_"))}
+    full_env.pop("NO_COLOR", None)
+    full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
+    full_env["PYTHONDONTWRITEBYTECODE"] = "1"
+    if env:
+        full_env.update(env)
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, *python, *args],
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=full_env,
+            user=user,
+        )
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                raise AssertionError(f"feedlint {' '.join(args)} did not finish in {timeout} s")
+            time.sleep(0.01)
+        wall = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            returncode=proc.returncode,
+            stdout=out.read().decode("utf-8"),
+            stderr=err.read().decode("utf-8"),
+            cpu=usage.ru_utime + usage.ru_stime,
+            wall=wall,
+            peak_mib=usage.ru_maxrss / 1024,
+        )
