@@ -60,16 +60,13 @@ _NULL_SPELLINGS = frozenset({"", "~", "null", "Null", "NULL"})
 _EXPLICIT_TAG = re.compile(r"(?:&\S*\s+)?!")
 #: Larger integers cannot be written in decimal by Python (4,300 digits at most).
 _MAX_INT_BITS = 14_000
-#: An anchor or alias can only start a node: after white space (any line break
-#: included), a flow indicator, a flow `?` or `:` (``{"a":&x 1}`` needs no space),
-#: or a byte order mark at the start of a line.
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:?\ufeff])[&*]", re.MULTILINE)
 #: libyaml's line breaks: not only ``\n`` but a lone CR, NEL, LS and PS.
 _YAML_BREAKS = "\n\r\x85\u2028\u2029"
 #: The indentation of a line, whichever break ended the line before it.
 _INDENT = re.compile(f"(?:^|[{_YAML_BREAKS}])([ ]+)")
-#: A block sequence entry: ``-`` followed by a blank (space, tab, a break) or the end.
-_BLOCK_ENTRY = re.compile(f"-(?=[ \t{_YAML_BREAKS}]|\\Z)")
+#: Besides a space and ``\n``, what makes ``-`` a block sequence entry when it
+#: follows (so does the end of the text).
+_RARE_BLANKS = "\t\r\x85\u2028\u2029"
 #: Every node but the first starts at one of these (or is an empty node next to one).
 _NODE_SEPARATORS = ",:?-[{" + _YAML_BREAKS
 #: Byte order marks of the encodings an article is wrongly saved in most often.
@@ -287,8 +284,11 @@ class _Builder:
         #: Where :func:`_join_surrogate_escapes` shortened the text the parser saw.
         self.joined = joined
         self.findings: list[Finding] = []
-        #: ids of the nodes built so far (a node met twice came through an alias).
+        #: ids of the lists and mappings built so far (one met twice came through an
+        #: alias; a scalar met twice costs nothing more, so scalars are not tracked).
         self._visited: set[int] = set()
+        #: Nodes built so far.
+        self._nodes = 1
         #: Set once a limit is hit: nothing more is built.
         self._stopped = False
         #: Set when the document is refused (an alias, too deep, too large).
@@ -426,13 +426,11 @@ class _Builder:
 
         The event pass has refused aliases, deep nesting and huge documents when the
         text could hold them; this walk checks all three again on the tree itself
-        (a node met twice is an alias, and would make the walk exponential or
-        endless), so that nothing composed is ever expanded.
+        (a list or mapping met twice is an alias, and would make the walk
+        exponential or endless), so that nothing composed is ever expanded.
         """
-        if not self._first_visit(node):
-            return None
         if isinstance(node, MappingNode):
-            if not self._within_depth(node, depth):
+            if not self._enter(node, depth, 2 * len(node.value)):
                 return None
             self._check_tag(node, _MAP)
             mapping: dict[str, Any] = {}
@@ -446,8 +444,6 @@ class _Builder:
                             span=self.node_span(key_node),
                         )
                     )
-                    continue
-                if not self._first_visit(key_node):
                     continue
                 key = key_node.value
                 key_start = self._at(key_node.start_mark)
@@ -473,7 +469,7 @@ class _Builder:
                 mapping[key] = self.build(value_node, child, nodes, depth + 1)
             return mapping
         if isinstance(node, SequenceNode):
-            if not self._within_depth(node, depth):
+            if not self._enter(node, depth, len(node.value)):
                 return None
             self._check_tag(node, _SEQ)
             items = []
@@ -490,14 +486,14 @@ class _Builder:
         assert isinstance(node, ScalarNode)
         return self._scalar(node)
 
-    def _first_visit(self, node: Node) -> bool:
-        """False (and a finding, once) for a node reached a second time, through an alias;
-        False for every node past the size limit."""
+    def _enter(self, node: Node, depth: int, children: int) -> bool:
+        """Whether to build this list or mapping: not if it was built already (it came
+        through an alias), nor past the depth or size limits; each refusal is a
+        finding, and stops the build."""
         if self._stopped:
             return False
         ident = id(node)
         if ident in self._visited:
-            self.refused = True
             self.findings.append(
                 Finding(
                     "FL006",
@@ -506,18 +502,14 @@ class _Builder:
                     span=self._first_line(node),
                 )
             )
-            return False
-        self._visited.add(ident)
-        if len(self._visited) > MAX_NODES:
+        elif depth > MAX_DEPTH:
+            self.findings.append(self.too_deep(self._first_line(node)))
+        elif self._nodes + children > MAX_NODES:
             self.findings.append(self.too_many_nodes(self._first_line(node)))
-            self._stopped = self.refused = True
-            return False
-        return True
-
-    def _within_depth(self, node: Node, depth: int) -> bool:
-        if depth <= MAX_DEPTH:
+        else:
+            self._visited.add(ident)
+            self._nodes += children
             return True
-        self.findings.append(self.too_deep(self._first_line(node)))
         self._stopped = self.refused = True
         return False
 
@@ -610,12 +602,48 @@ def _worth_an_event_pass(yaml_text: str) -> bool:
     can safely recurse, or hold more than :data:`MAX_NODES` values.
 
     Each count is an upper bound, so a False here is a proof; the tests check the
-    bounds against the YAML test suite and generated documents.
+    bounds against the YAML test suite and generated documents. Only ``str``
+    methods run here (no regular expression scans): this is paid on every file.
     """
+    if _may_hold_anchor_or_alias(yaml_text):
+        return True
+    flat = _flat_depth_bound(yaml_text)
+    if flat >= _DEPTH_PREFILTER or _indented_at_least(yaml_text, _DEPTH_PREFILTER - flat):
+        return True
+    return 3 * (len(yaml_text) + 1) > MAX_NODES and node_bound(yaml_text) > MAX_NODES
+
+
+def _may_hold_anchor_or_alias(text: str) -> bool:
+    """Whether a ``&`` or ``*`` stands where an anchor or alias could start: at the
+    start of the text, or after white space (any line break included), a flow
+    indicator, a flow ``?`` or ``:`` (``{"a":&x 1}`` needs no space), or a byte
+    order mark. ``&`` is common inside URLs (``?fit=2560%2C1707&ssl=1``), where it
+    cannot start one."""
+    for char in "&*":
+        pos = text.find(char)
+        while pos != -1:
+            if pos == 0:
+                return True
+            before = text[pos - 1]
+            if before.isspace() or before in "[{,:?\ufeff":
+                return True
+            pos = text.find(char, pos + 1)
+    return False
+
+
+def _flat_depth_bound(text: str) -> int:
+    """The part of :func:`depth_bound` that does not come from indentation."""
+    count = text.count
     return (
-        _ANCHOR_OR_ALIAS.search(yaml_text) is not None
-        or depth_bound(yaml_text) >= _DEPTH_PREFILTER
-        or node_bound(yaml_text) > MAX_NODES
+        2 * count("[")
+        + count("{")
+        + count("?")
+        + count("- ")
+        + count("-\n")
+        # Rare in articles: counted only when present (a count of "-x" costs ~7 µs).
+        + sum(count("-" + blank) for blank in _RARE_BLANKS if blank in text)
+        + text.endswith("-")
+        + 1
     )
 
 
@@ -623,17 +651,18 @@ def depth_bound(yaml_text: str) -> int:
     """At least the nesting depth of any document in ``yaml_text``.
 
     A collection opens only at ``[`` (which may open a single-pair mapping too,
-    ``[a: b]``), ``{``, ``?``, a block entry ``-`` or a deeper indentation.
+    ``[a: b]``), ``{``, ``?``, a block entry (``-`` and a blank) or a deeper
+    indentation, after any of YAML's line breaks.
     """
-    count = yaml_text.count
-    return (
-        2 * count("[")
-        + count("{")
-        + count("?")
-        + len(_BLOCK_ENTRY.findall(yaml_text))
-        + _max_indent(yaml_text)
-        + 1
-    )
+    return _flat_depth_bound(yaml_text) + _max_indent(yaml_text)
+
+
+def _indented_at_least(text: str, spaces: int) -> bool:
+    """Whether some line, ended by any YAML line break, starts with ``spaces`` spaces."""
+    if spaces <= 0:
+        return True
+    indent = " " * spaces
+    return text.startswith(indent) or any(brk + indent in text for brk in _YAML_BREAKS)
 
 
 def node_bound(yaml_text: str) -> int:

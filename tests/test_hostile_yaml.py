@@ -133,7 +133,11 @@ def _assert_bounds_hold(text: str) -> None:
     assert deepest <= depth_bound(text), (deepest, depth_bound(text), text[:200])
     assert nodes <= node_bound(text), (nodes, node_bound(text), text[:200])
     if anchored:
-        assert parsing._ANCHOR_OR_ALIAS.search(text), text[:200]
+        assert parsing._may_hold_anchor_or_alias(text), text[:200]
+    # The fast indentation test on every file agrees with the measured one.
+    deepest_indent = parsing._max_indent(text)
+    for spaces in (1, 2, deepest_indent, deepest_indent + 1):
+        assert parsing._indented_at_least(text, spaces) == (deepest_indent >= spaces), spaces
 
 
 def suite_texts() -> list[str]:
@@ -151,7 +155,7 @@ def test_cheap_bounds_hold_on_the_yaml_test_suite() -> None:
 
 
 _TOKENS = st.sampled_from(
-    ["[", "]", "{", "}", ",", ":", ": ", "- ", "-", "-\t", "? ", "?", "&a ", "&a", "*a",
+    ["[", "]", "{", "}", ",", ":", ": ", "- ", "-", "-\t", "? ", "?", "&a ", "&a", "*a", "   ",
      "*a ", "!!str ", "!t ", '"q"', "'q'", "x", "k: ", "  ", " ", "\t", "\n", "\r", "\r\n",
      "\u0085", "\u2028", "\u2029", "\ufeff", "|\n", ">\n", "#c\n", "---\n", "...\n", "%YAML 1.1\n"]
 )
