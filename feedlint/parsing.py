@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left
-from collections.abc import Sequence
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,10 +181,10 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
             1,
         )
     yaml_text = text[yaml_start:yaml_end]
-    joined: list[int] = []
+    edits = _NO_EDITS
     if bare and path.lower().endswith(".json"):
-        yaml_text, joined = _join_surrogate_escapes(yaml_text)
-    builder = _Builder(yaml_start, lines, joined, yaml_text)
+        yaml_text, edits = _json_for_libyaml(yaml_text)
+    builder = _Builder(yaml_start, lines, edits, yaml_text)
     refused = builder.refuse_unsafe(yaml_text)
     if refused:
         return ParseResult(None, refused)
@@ -228,39 +227,76 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
     return ParseResult(article, builder.findings)
 
 
-#: A JSON escape of a character beyond U+FFFF, as a UTF-16 surrogate pair.
-_SURROGATE_PAIR = re.compile(
+@dataclass(frozen=True, slots=True)
+class _Edits:
+    """Where the text given to the parser differs from the file's: the start and end
+    of each rewritten piece in both, in order, to put the parser's offsets back."""
+
+    new_starts: tuple[int, ...] = ()
+    new_ends: tuple[int, ...] = ()
+    old_starts: tuple[int, ...] = ()
+    old_ends: tuple[int, ...] = ()
+
+    def original(self, index: int) -> int:
+        """The offset in the original text of ``index`` in the rewritten one."""
+        i = bisect_right(self.new_starts, index) - 1
+        if i < 0:
+            return index
+        if index >= self.new_ends[i]:
+            return self.old_ends[i] + index - self.new_ends[i]
+        return min(self.old_starts[i] + index - self.new_starts[i], self.old_ends[i])
+
+
+_NO_EDITS = _Edits()
+
+#: What a JSON file may hold that libyaml reads otherwise: a character beyond U+FFFF
+#: escaped as a UTF-16 surrogate pair (Python's json.dumps writes 😀 so; YAML
+#: refuses surrogate escapes), and raw characters that JSON allows in a string but
+#: YAML does not (DEL, C1 controls, U+FFFE, U+FFFF) or reads as a line break
+#: (NEL, LS, PS; they would be folded into a space).
+_JSON_ONLY = re.compile(
     r"(?<!\\)((?:\\\\)*)"  # an even run of backslashes: the next one starts an escape
     r"\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})"
+    "|[\x7f-\x9f\u2028\u2029\ufffe\uffff]"
 )
 
 
-def _join_surrogate_escapes(text: str) -> tuple[str, list[int]]:
-    """JSON writes 😀 as ``\\ud83d\\ude00`` (Python's ``json.dumps`` does by
-    default); YAML, and so libyaml, refuses surrogate escapes. In a JSON file every
-    escape is inside a string, so each pair is rewritten as the one escape YAML
-    reads, ``\\U0001f600``: two characters shorter. Returns the text and where in
-    it each rewritten escape starts, to put the parser's offsets back.
+def _json_for_libyaml(text: str) -> tuple[str, _Edits]:
+    """A JSON file's text rewritten so that libyaml reads exactly what JSON means.
+
+    Every rewrite is a different escape for the same character (in JSON these
+    can only stand inside strings, where escapes mean the same in YAML), and
+    :class:`_Edits` maps the parser's offsets back to the file's.
     """
-    if "\\u" not in text:
-        return text, []
-    starts: list[int] = []
+    if _JSON_ONLY.search(text) is None:
+        return text, _NO_EDITS
     parts: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    old_starts: list[int] = []
+    old_ends: list[int] = []
     last = 0
-    shrink = 0
-    for match in _SURROGATE_PAIR.finditer(text):
-        high, low = int(match.group(2), 16), int(match.group(3), 16)
-        code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-        escape_start = match.start() + len(match.group(1))
-        parts.append(text[last:escape_start])
-        parts.append(f"\\U{code:08x}")
-        starts.append(escape_start - shrink)
-        shrink += 2
+    length = 0
+    for match in _JSON_ONLY.finditer(text):
+        if match.group(2):
+            high, low = int(match.group(2), 16), int(match.group(3), 16)
+            start = match.start() + len(match.group(1))
+            escape = f"\\U{0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00):08x}"
+        else:
+            start = match.start()
+            escape = f"\\u{ord(match.group()):04x}"
+        parts.append(text[last:start])
+        length += start - last
+        old_starts.append(start)
+        old_ends.append(match.end())
+        new_starts.append(length)
+        parts.append(escape)
+        length += len(escape)
+        new_ends.append(length)
         last = match.end()
-    if not starts:
-        return text, []
     parts.append(text[last:])
-    return "".join(parts), starts
+    edits = _Edits(tuple(new_starts), tuple(new_ends), tuple(old_starts), tuple(old_ends))
+    return "".join(parts), edits
 
 
 def _describe_node(node: Node) -> str:
@@ -275,14 +311,14 @@ class _Builder:
     """Walks a composed node tree into data plus a source map, noting what it meets."""
 
     def __init__(
-        self, offset: int, lines: LineIndex, joined: Sequence[int] = (), parser_text: str = ""
+        self, offset: int, lines: LineIndex, edits: _Edits = _NO_EDITS, parser_text: str = ""
     ) -> None:
         self.offset = offset
         #: The text the YAML parser was given (marks index into it).
         self.parser_text = parser_text
         self.lines = lines
-        #: Where :func:`_join_surrogate_escapes` shortened the text the parser saw.
-        self.joined = joined
+        #: Where :func:`_json_for_libyaml` rewrote the text the parser saw.
+        self.edits = edits
         self.findings: list[Finding] = []
         #: ids of the lists and mappings built so far (one met twice came through an
         #: alias; a scalar met twice costs nothing more, so scalars are not tracked).
@@ -299,9 +335,9 @@ class _Builder:
         return self.offset + self._unshift(mark.index)
 
     def _unshift(self, index: int) -> int:
-        if not self.joined:
+        if self.edits is _NO_EDITS:
             return index
-        return index + 2 * bisect_left(self.joined, index)
+        return self.edits.original(index)
 
     def node_span(self, node: Node) -> Span:
         return self.lines.span(

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from feedlint.engine import Linter
+from feedlint.parsing import parse
 from feedlint.settings import Settings
 from tests.conftest import run_feedlint
 from tests.contracts import check_json_report, check_positions
@@ -135,6 +136,26 @@ def test_surrogate_pairs_in_json_are_one_character(linter: Linter) -> None:
     raw = json.dumps(article, indent=2).encode()
     assert b"\\ud83d\\ude00" in raw
     assert lint(linter, raw, "a.json") == [("FL105", 9, 14)]
+
+
+def test_characters_json_allows_raw_and_yaml_does_not(linter: Linter) -> None:
+    """json.dumps(ensure_ascii=False) writes DEL, C1 controls, U+FFFF raw (libyaml
+    refused the file) and NEL, LS, PS raw (libyaml folded them into spaces)."""
+    title = "a\x7fb\x85c\x9fd\u2028e\u2029f\uffffg😀"
+    article = {
+        "title": title,
+        "publishedDateTime": "2023-08-07T08:11:00Z",
+        "webUrl": "https://example.com/a",
+        "provider": {"name": title, "domain": "example.com"},
+        "quality": 500,
+    }
+    raw = json.dumps(article, ensure_ascii=False).encode()
+    # quality's value is the 4th-to-last character of the one line.
+    column = len(raw.decode()) - 3
+    assert lint(linter, raw, "a.json") == [("FL105", 1, column)]
+    parsed = parse("a.json", raw, bare=True).article
+    assert parsed is not None
+    assert parsed.data["title"] == title and parsed.data["provider"]["name"] == title
 
 
 def test_surrogate_pair_escape_in_yaml_front_matter_stays_an_error(linter: Linter) -> None:
