@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import re
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from feedlint.cli import main
+from feedlint.engine import Linter
 from tests.conftest import ROOT
 
 _DIAGNOSTIC_TYPES: dict[str, type] = {
@@ -165,3 +169,27 @@ def measured_run(
             wall=wall,
             peak_mib=usage.ru_maxrss / 1024,
         )
+
+
+def lint_api(linter: Linter, name: str, raw: bytes) -> None:
+    """The properties, through the API: no exception, no FL9xx, positions inside."""
+    result = linter.lint_bytes(name, raw, bare=not name.endswith(".md"))
+    assert not [d for d in result.diagnostics if d.code.startswith("FL9")], result.diagnostics
+    check_positions(result.diagnostics, raw)
+
+
+def lint_cli(workdir: Path, name: str, raw: bytes) -> dict:
+    """The properties, through the command line in-process: exit 0 or 1 (1 exactly when
+    an error is reported), the JSON contract, positions inside."""
+    path = workdir / name
+    path.write_bytes(raw)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["check", "--format", "json", str(path)])
+    report = json.loads(out.getvalue())
+    check_json_report(report, files_checked=1)
+    errors = [d for d in report["diagnostics"] if d["severity"] == "error"]
+    assert code == (1 if errors else 0), (code, report["diagnostics"][:3])
+    assert not [d for d in report["diagnostics"] if d["code"].startswith("FL9")]
+    check_positions(report["diagnostics"], raw)
+    return report
