@@ -104,15 +104,22 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u
 MAX_MESSAGE = 1000
 
 
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
 def _escape_char(match: re.Match[str]) -> str:
-    code = ord(match.group())
+    char = match.group()
+    code = ord(char)
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
     if 0xDC80 <= code <= 0xDCFF:  # a byte that is not UTF-8, kept by surrogateescape
         return f"\\x{code - 0xDC00:02x}"
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def printable(text: str, limit: int | None = None) -> str:
-    """``text`` safe to write anywhere: unprintable characters as ``\\xNN``/``\\uNNNN``.
+    """``text`` safe to write anywhere: unprintable characters as ``\\t``, ``\\n``,
+    ``\\r``, ``\\xNN`` or ``\\uNNNN``, as Python writes them.
 
     A byte of a non-UTF-8 file name (``\\udcff`` after surrogateescape) shows as
     the byte, ``\\xff``.

@@ -193,3 +193,15 @@ def lint_cli(workdir: Path, name: str, raw: bytes) -> dict:
     assert not [d for d in report["diagnostics"] if d["code"].startswith("FL9")]
     check_positions(report["diagnostics"], raw)
     return report
+
+
+_SAMPLE_SLUG = b"all-cases-of-mistaken-facial-recognition-arrests-have-targeted-black-individuals"
+
+
+def sample_copy(n: int) -> bytes:
+    """The sample article under another URL (so that copies are not duplicates)."""
+    from tests.conftest import SAMPLE
+
+    raw = SAMPLE.read_bytes()
+    assert raw.count(_SAMPLE_SLUG) == 2  # webUrl and originalUrl
+    return raw.replace(_SAMPLE_SLUG, _SAMPLE_SLUG + b"-%d" % n)

@@ -13,8 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SAMPLE
-from tests.contracts import check_json_report, measured_run
+from tests.contracts import check_json_report, measured_run, sample_copy
 
 #: Runs ``feedlint.cli.main`` after patching one stage to raise on articles titled
 #: "crash" (argv[1] names the stage).
@@ -74,10 +73,10 @@ BAD = b"---\ntitle: bad\n---\n"
 def folder(tmp_path: Path) -> Path:
     root = tmp_path / "articles"
     root.mkdir()
-    (root / "a-good.md").write_bytes(SAMPLE.read_bytes())
+    (root / "a-good.md").write_bytes(sample_copy(1))
     (root / "b-crash.md").write_bytes(CRASH)
     (root / "c-bad.md").write_bytes(BAD)
-    (root / "d-good.md").write_bytes(SAMPLE.read_bytes())
+    (root / "d-good.md").write_bytes(sample_copy(2))
     return tmp_path
 
 

@@ -24,7 +24,7 @@ from feedlint.discovery import Candidate, discover
 from feedlint.engine import Linter
 from feedlint.settings import Settings
 from tests.conftest import ROOT, SAMPLE, run_feedlint
-from tests.contracts import check_json_report
+from tests.contracts import check_json_report, sample_copy
 
 BAD = b"---\ntitle: x\n---\n"  # three FL101: publishedDateTime, webUrl, provider
 
@@ -45,8 +45,8 @@ def tree(tmp_path: Path) -> Path:
     """A folder holding two good articles and one bad, for other oddities to join."""
     root = tmp_path / "articles"
     root.mkdir()
-    (root / "good1.md").write_bytes(SAMPLE.read_bytes())
-    (root / "good2.md").write_bytes(SAMPLE.read_bytes().replace(b"tech\n", b"Tech\n"))
+    (root / "good1.md").write_bytes(sample_copy(1))
+    (root / "good2.md").write_bytes(sample_copy(2))
     (root / "bad.md").write_bytes(BAD)
     return root
 
@@ -265,7 +265,7 @@ def test_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path, tree
     found = codes_by_file(report)
     assert found["articles/r\\xe9sum\\xe9.md"] == ["FL101"] * 3
     assert found["articles/caf\\xe9/\u00e9t\u00e9.md"] == ["FL101"] * 3
-    assert found["articles/two\\x0alines\\x1b[31m.md"] == ["FL101"] * 3
+    assert found["articles/two\\nlines\\x1b[31m.md"] == ["FL101"] * 3
 
     text = run_feedlint(["check", "articles"], cwd=tmp_path)
     assert text.returncode == 1 and text.stderr == ""

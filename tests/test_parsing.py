@@ -72,7 +72,8 @@ def test_invalid_utf8_is_reported_at_its_byte() -> None:
 
 
 def test_binary_and_empty_files() -> None:
-    assert codes(b"\x89PNG\r\n\x1a\n\x00\x00\x00") == [("FL008", 1, 1)]
+    # Placed at the first NUL byte (lines end at \n only: "\x89PNG\r", "\x1a", then it).
+    assert codes(b"\x89PNG\r\n\x1a\n\x00\x00\x00") == [("FL008", 3, 1)]
     assert codes(b"") == [("FL009", 1, 1)]
     assert codes(b"  \n\t\n") == [("FL009", 1, 1)]
 

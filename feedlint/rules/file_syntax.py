@@ -178,6 +178,7 @@ RULES = (
         "built.",
         example="---\ntopics: [a, a, a, a, ... 20,001 times ...]\n---\n",
         fixed=_VALID,
+        illustrative=True,
     ),
 )
 
