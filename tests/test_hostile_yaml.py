@@ -69,6 +69,42 @@ def test_hostile_file_is_answered_within_bounds(name: str, tmp_path: Path) -> No
     assert run.peak_mib < MAX_PEAK_MIB, f"{name}: {run.peak_mib:.0f} MiB at peak"
 
 
+_RAISED_LIMIT = """
+import sys
+from feedlint.discovery import discover
+from feedlint.engine import Linter
+from feedlint.reporters.json import JsonReporter
+from feedlint.settings import Settings
+
+settings = Settings(max_file_size=int(sys.argv[1]))
+result = Linter(settings).run(discover(sys.argv[2:]))
+JsonReporter().write(result, sys.stdout)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("limit", "codes"), [(16 * 1024 * 1024, []), (8 * 1024 * 1024, ["FL010"])],
+    ids=["under-a-raised-limit", "over-it"],
+)
+def test_ten_megabyte_line(tmp_path: Path, limit: int, codes: list[str]) -> None:
+    """A 10 MB line is over the default limit (the line-over-limit case); with the limit
+    raised past it, it is parsed and answered within the same bounds."""
+    raw = (
+        b'---\ntitle: "A headline"\npublishedDateTime: 2023-08-07T08:11:00Z\n'
+        b"webUrl: https://example.com/a\nprovider: {name: Example, domain: example.com}\n"
+        b'excerpt: "' + b"a" * (10 * 1024 * 1024) + b'"\n---\n'
+    )
+    (tmp_path / "a.md").write_bytes(raw)
+    run = measured_run([str(limit), "a.md"], cwd=tmp_path, python=("-c", _RAISED_LIMIT))
+    assert run.returncode == 0, run.stderr
+    report = run.json()
+    check_json_report(report, files_checked=1)
+    assert [d["code"] for d in report["diagnostics"]] == codes
+    assert run.cpu < MAX_CPU_SECONDS, f"{run.cpu:.2f} s of CPU"
+    assert run.peak_mib < MAX_PEAK_MIB, f"{run.peak_mib:.0f} MiB at peak"
+
+
 # -- aliases and anchors --------------------------------------------------------
 
 
