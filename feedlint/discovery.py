@@ -186,7 +186,7 @@ def discover(
             if named_as_found:
                 if _walk_would_keep(given, exclude, include):
                     add(Candidate(given, display_path(given), explicit=False,
-                                  bare=is_bare(given)))
+                                  bare=is_bare(given), error=_leads_out(given)))
                 continue
             add(Candidate(given, display_path(given), explicit=True, bare=is_bare(given)))
         else:
@@ -228,6 +228,7 @@ def _walk(
     """
     stack = [(root, _repository_ignores(root).with_folder(root))]
     walked: set[tuple[int, int]] = set()
+    inside = _Inside(root)
     while stack:
         folder, ignores = stack.pop()
         try:
@@ -257,6 +258,10 @@ def _walk(
                     or ignores.ignores(path, True)
                 ):
                     continue
+                refusal = inside.refuse_link(entry)
+                if refusal:
+                    yield path, refusal
+                    continue
                 subfolders.append(path)
                 continue
             suffix = os.path.splitext(name)[1].lower()
@@ -269,9 +274,51 @@ def _walk(
                 continue
             if _matches(path, exclude) or ignores.ignores(path, False):
                 continue
-            yield path, None
+            yield path, inside.refuse_link(entry)
         for sub in reversed(subfolders):
             stack.append((sub, ignores.with_folder(sub)))
+
+
+class _Inside:
+    """Which symbolic links a walk of ``root`` follows: those that stay inside it.
+
+    A repository can hold a link to any path of the machine it is checked out on
+    (``a.md -> /home/runner/.ssh/id_rsa``, or a folder of CI secrets); linting
+    it would put the target's values into the report, which CI logs publish. A
+    file named on the command line is read wherever it leads.
+    """
+
+    def __init__(self, root: str) -> None:
+        self.root = os.path.realpath(root)
+
+    def refuse_link(self, entry: os.DirEntry[str]) -> str | None:
+        try:
+            if not entry.is_symlink():
+                return None
+        except OSError:
+            return None
+        return _outside(entry.path, self.root)
+
+
+def _outside(path: str, root_real: str) -> str | None:
+    target = os.path.realpath(path)
+    if target == root_real or target.startswith(root_real.rstrip(os.sep) + os.sep):
+        return None
+    kind = "folder" if os.path.isdir(target) else "file"
+    return (
+        f"not read: it is a symbolic link to a {kind} outside {display_path(root_real)} "
+        f"({display_path(target)}); name the target itself to lint it"
+    )
+
+
+def _leads_out(path: str) -> str | None:
+    """For a named file treated as found (``--skip-non-articles``): a refusal when the
+    path lies inside the current folder but a symbolic link leads it outside."""
+    here = os.path.abspath(os.curdir)
+    written = os.path.abspath(path)
+    if not written.startswith(here.rstrip(os.sep) + os.sep):
+        return None
+    return _outside(path, os.path.realpath(here))
 
 
 def _unlistable(err: OSError) -> str:

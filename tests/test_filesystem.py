@@ -167,6 +167,40 @@ def test_links_back_to_ancestor_folders_do_not_multiply_the_walk(
     assert len(bad) == 4, bad  # each article once, under one name
 
 
+def test_links_leading_out_of_the_linted_folder_are_not_followed(
+    tmp_path: Path, tree: Path
+) -> None:
+    """A pull request can add ``a.md -> /home/runner/secrets.yml``: linting the target
+    would print its values into a public CI log. A walk follows links that stay
+    inside the folder it walks; a file named on the command line is read."""
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "ci.md").write_bytes(b"---\ntitle: t\nwebUrl: SECRET-TOKEN-1234\n---\n")
+    (tree / "leak.md").symlink_to(Path("..") / "secrets" / "ci.md")
+    (tree / "leaks").symlink_to(secrets)
+    (tree / "inside.md").symlink_to("bad.md")  # stays inside: linted (once)
+    report = check_tree(tmp_path, files=5)
+    found = codes_by_file(report)
+    assert found["articles/leak.md"] == ["FL013"]
+    assert found["articles/leaks"] == ["FL013"]
+    assert "symbolic link to a file outside articles (secrets/ci.md)" in messages_of(
+        report, "articles/leak.md"
+    )[0]
+    assert "SECRET-TOKEN" not in json.dumps(report)
+
+    # pre-commit names files (--skip-non-articles) from the repository's root: a link
+    # leading out of it is refused the same way.
+    named = run_feedlint(
+        ["check", "--format", "json", "--skip-non-articles", "leak.md"], cwd=tree
+    )
+    assert [d["code"] for d in named.json()["diagnostics"]] == ["FL013"]
+    assert "SECRET-TOKEN" not in named.stdout
+
+    # Named by a person, a file is read wherever it leads.
+    explicit = run_feedlint(["check", "--format", "json", "articles/leak.md"], cwd=tmp_path)
+    assert "SECRET-TOKEN-1234" in explicit.stdout
+
+
 # -- folders and files that change ----------------------------------------------------------
 
 
