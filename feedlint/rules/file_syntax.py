@@ -140,9 +140,12 @@ RULES = (
         code="FL013",
         name="unreadable-file",
         summary="The file cannot be read",
-        what="The file could not be opened or read: no permission, a broken symbolic "
-        "link, a folder where a file was expected, or it vanished during the run.",
-        why="A file nobody can read is a file nobody checked.",
+        what="The file could not be opened or read: no permission, a broken or looping "
+        "symbolic link, a folder where a file was expected, a FIFO or device found in a "
+        "folder, a folder that cannot be listed, or it vanished during the run. A symbolic "
+        "link found in a folder that leads out of it is not read either.",
+        why="A file nobody can read is a file nobody checked. A link out of the folder "
+        "could make the report show another file's contents (secrets on a CI machine).",
         example="(a file with mode 000)",
         fixed="(the same file, readable)",
         illustrative=True,
