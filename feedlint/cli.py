@@ -346,7 +346,7 @@ def _prepare_stdout(reporter: Reporter) -> None:
     from feedlint.reporters.text import TextReporter
 
     reconfigure = getattr(sys.stdout, "reconfigure", None)
-    if reconfigure is None:
+    if reconfigure is None or reporter.adapts_to_encoding:
         return
     try:
         if isinstance(reporter, TextReporter | TextStatisticsReporter):

@@ -327,15 +327,23 @@ def test_name_that_is_not_utf8_on_the_command_line(tmp_path: Path) -> None:
 
 
 def test_output_in_a_locale_that_cannot_encode_it(tmp_path: Path) -> None:
-    """A curly quote in a message, on an ASCII stdout, was a UnicodeEncodeError (exit 2)."""
-    (tmp_path / "a.md").write_text('---\ntitle: x\nwebUrl: "“quoted”"\n---\n', "utf-8")
-    env = {"PYTHONIOENCODING": "ascii"}
+    """A curly quote in a message, on an ASCII stdout, was a UnicodeEncodeError (exit 2)
+    in every format but html. Text escapes what the locale cannot show; machine
+    formats are written in UTF-8 (JSON must be); the HTML page makes itself ASCII."""
+    (tmp_path / "a.md").write_text('---\ntitle: x\nwebUrl: "“quoted” 😀"\n---\n', "utf-8")
+    env = {"PYTHONIOENCODING": "ascii", "PYTHONUTF8": "0"}
     text = run_feedlint(["check", "a.md"], cwd=tmp_path, env=env)
-    assert text.returncode == 1, text.stderr
-    assert "\\u201cquoted\\u201d" in text.stdout
-    data = run_feedlint(["check", "--format", "json", "a.md"], cwd=tmp_path, env=env)
-    assert data.returncode == 1, data.stderr
-    assert any("“quoted”" in d["message"] for d in data.json()["diagnostics"])
+    assert (text.returncode, text.stderr) == (1, "")
+    assert "\\u201cquoted\\u201d \\U0001f600" in text.stdout
+    for fmt in ("json", "sarif", "junit", "github", "html"):
+        run = run_feedlint(["check", "--format", fmt, "a.md"], cwd=tmp_path, env=env)
+        assert (run.returncode, run.stderr) == (1, ""), fmt
+        if fmt == "html":
+            assert run.stdout.isascii()
+        else:
+            assert "“quoted” 😀" in run.stdout, fmt
+    assert any("“quoted”" in d["message"] for d in run_feedlint(
+        ["check", "--format", "json", "a.md"], cwd=tmp_path, env=env).json()["diagnostics"])
 
 
 # -- ignore files ----------------------------------------------------------------------------

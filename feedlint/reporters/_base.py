@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, ClassVar, TextIO
 
 if TYPE_CHECKING:
     from feedlint.engine import RunResult
@@ -26,6 +26,10 @@ class ReportOptions:
 
 
 class Reporter(ABC):
+    #: The reporter writes only what its stream can encode (the command line then
+    #: leaves the stream's encoding alone; otherwise it makes machine formats UTF-8).
+    adapts_to_encoding: ClassVar[bool] = False
+
     def __init__(self, options: ReportOptions | None = None) -> None:
         self.options = options or ReportOptions()
 

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 
 class HtmlReporter(Reporter):
+    adapts_to_encoding = True  # an ASCII page, with character references, when it must
+
     def write(self, result: RunResult, out: TextIO) -> None:
         # The page's pieces load only when a report is asked for.
         from feedlint.reporters._page import render_report
