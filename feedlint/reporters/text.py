@@ -20,17 +20,6 @@ _BOLD, _RED, _YELLOW, _GREEN, _DIM, _RESET = (
 )
 
 
-#: Control characters (C0, DEL, C1) shown escaped: a message quotes article text, and
-#: a raw newline would split a diagnostic in two, an ESC would drive the terminal.
-_CONTROLS = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))}
-_CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
-
-
-def printable(text: str) -> str:
-    """``text`` on one line, with control characters escaped."""
-    return text.translate(_CONTROLS)
-
-
 def plural(count: int, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
@@ -53,9 +42,9 @@ class TextReporter(Reporter):
     def write(self, result: RunResult, out: TextIO) -> None:
         for d in result.diagnostics:
             colour = _RED if d.severity == Severity.ERROR else _YELLOW
-            where = self._paint(f"{printable(d.file)}:{d.line}:{d.column}:", _BOLD)
+            where = self._paint(f"{d.file}:{d.line}:{d.column}:", _BOLD)
             code = self._paint(d.code, _BOLD, colour)
-            out.write(f"{where} {code} {printable(d.message)}\n")
+            out.write(f"{where} {code} {d.message}\n")
         if self.options.quiet:
             return
         errors = result.count(Severity.ERROR)
