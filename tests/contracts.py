@@ -170,10 +170,12 @@ def measured_run(
         )
         try:
             proc.wait(timeout)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired as err:
             os.killpg(proc.pid, 9)
             proc.wait()
-            raise AssertionError(f"feedlint {' '.join(args)} did not finish in {timeout} s")
+            raise AssertionError(
+                f"feedlint {' '.join(args)} did not finish in {timeout} s"
+            ) from err
         wall = time.monotonic() - start
         out.seek(0)
         err.seek(0)
