@@ -25,20 +25,18 @@ from feedlint.probe._run import (
     url_identity,
 )
 
-__all__ = sorted(
-    [
-        "AddressGuard",
-        "Outcome",
-        "ProbeSettingsError",
-        "ProbeStats",
-        "Refused",
-        "ResolveError",
-        "address_problem",
-        "check_settings",
-        "dispatch",
-        "findings_for",
-        "probe_result",
-        "probe_urls",
-        "url_identity",
-    ]
-)
+__all__ = [
+    "AddressGuard",
+    "Outcome",
+    "ProbeSettingsError",
+    "ProbeStats",
+    "Refused",
+    "ResolveError",
+    "address_problem",
+    "check_settings",
+    "dispatch",
+    "findings_for",
+    "probe_result",
+    "probe_urls",
+    "url_identity",
+]

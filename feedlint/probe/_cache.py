@@ -90,7 +90,8 @@ class ProbeCache:
                 batch = urls[start : start + _BATCH]
                 marks = ",".join("?" * len(batch))
                 rows = self._db.execute(
-                    f"SELECT url, image, private, checked, data FROM outcome WHERE url IN ({marks})",
+                    "SELECT url, image, private, checked, data FROM outcome"
+                    f" WHERE url IN ({marks})",
                     batch,
                 )
                 for url, image, private, checked, data in rows:

@@ -240,7 +240,7 @@ class Prober:
 
     def _backoff(self, attempt: int) -> float:
         """Exponential backoff with jitter: half fixed, half random."""
-        delay = self.settings.probe_backoff * (2**attempt)
+        delay = self.settings.probe_backoff * 2.0**attempt
         delay = delay / 2 + self._rng.uniform(0, delay / 2)
         return min(delay, self.settings.probe_retry_after_cap)
 
@@ -320,7 +320,9 @@ class Prober:
         finally:
             await response.aclose()
 
-    async def _read_image(self, response: httpx.Response, answer: _Answer, outcome: Outcome) -> None:
+    async def _read_image(
+        self, response: httpx.Response, answer: _Answer, outcome: Outcome
+    ) -> None:
         """Read the first bytes of an image until its size is known, never more than
         ``probe_image_bytes`` (a server that ignores Range is cut off the same way)."""
         cap = self.settings.probe_image_bytes

@@ -9,7 +9,9 @@ and the most requests it was ever handling at once.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -51,6 +53,8 @@ class Server:
         self.connections = 0
         self.active = 0
         self.peak = 0
+        #: (time.monotonic(), +1 or -1) as each request starts and ends.
+        self.timeline: list[tuple[float, int]] = []
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._server: asyncio.Server | None = None
@@ -131,24 +135,38 @@ class Server:
                     self.requests.append(request)
                     self.active += 1
                     self.peak = max(self.peak, self.active)
+                    self.timeline.append((time.monotonic(), 1))
+                ended = False
+
+                def end() -> None:
+                    # Counted as over before the answer is written, so that a client
+                    # that sends its next request on reading it is never counted twice.
+                    nonlocal ended
+                    if not ended:
+                        ended = True
+                        with self._lock:
+                            self.active -= 1
+                            self.timeline.append((time.monotonic(), -1))
+
                 try:
-                    keep = await self._answer(request, reader, writer)
+                    keep = await self._answer(request, reader, writer, end)
                 finally:
-                    with self._lock:
-                        self.active -= 1
+                    end()
                 if not keep:
                     return
         except (ConnectionError, asyncio.IncompleteReadError):
             return
         finally:
             self._writers.discard(writer)
-            try:
+            with contextlib.suppress(Exception):
                 writer.close()
-            except Exception:  # noqa: BLE001
-                pass
 
     async def _answer(
-        self, request: Request, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+        self,
+        request: Request,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+        end: Callable[[], None],
     ) -> bool:
         path = request.path
         route = self.routes.get(path)
@@ -169,12 +187,13 @@ class Server:
         if reply.ranges and status == 200 and wanted.startswith("bytes="):
             first, _, last = wanted[6:].partition("-")
             start = int(first)
-            end = min(int(last) if last else len(body) - 1, len(body) - 1)
-            headers["Content-Range"] = f"bytes {start}-{end}/{len(body)}"
-            status, body = 206, body[start : end + 1]
+            stop = min(int(last) if last else len(body) - 1, len(body) - 1)
+            headers["Content-Range"] = f"bytes {start}-{stop}/{len(body)}"
+            status, body = 206, body[start : stop + 1]
         if reply.ranges:
             headers.setdefault("Accept-Ranges", "bytes")
         headers.setdefault("Content-Length", str(len(body)))
+        end()
         head = f"HTTP/1.1 {status} {_REASONS.get(status, 'Status')}\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         writer.write(head.encode("latin-1"))

@@ -22,7 +22,8 @@ ONE_READ = 64 * 1024
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_real_size_is_read(server: Server, fmt: str, ranges: bool) -> None:
     body = make_image(fmt, 321, 123)
-    url = server.route("/img", Reply(200, {"Content-Type": CONTENT_TYPES[fmt]}, body, ranges=ranges))
+    headers = {"Content-Type": CONTENT_TYPES[fmt]}
+    url = server.route("/img", Reply(200, headers, body, ranges=ranges))
     outcome = probe_one(url, image=True)
     assert outcome.size == (321, 123)
     assert findings_for(outcome, "images[0].url", (321, 123), image=True) == []
@@ -130,7 +131,9 @@ def test_connection_dropped_after_the_size_arrived(server: Server) -> None:
     image = make_image("GIF", 40, 30)
 
     async def drop(request, reader, writer) -> None:
-        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 100000\r\n\r\n")
+        writer.write(
+            b"HTTP/1.1 200 OK\r\nContent-Type: image/gif\r\nContent-Length: 100000\r\n\r\n"
+        )
         writer.write(image)
         await writer.drain()
         writer.transport.abort()
