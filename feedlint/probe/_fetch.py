@@ -14,7 +14,6 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin
 
 import httpx
-import imagesize
 
 from feedlint.probe._guard import AddressGuard, Refused, ResolveError
 from feedlint.probe._outcome import Outcome, status_text
@@ -78,9 +77,10 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def url_problem(url: str) -> tuple[str, str] | None:
-    """Why a URL is not fetched at all, as (kind, words): ``invalid`` when it cannot
-    be parsed, ``refused`` when it is not http(s) or carries credentials."""
+def parse_url(url: str) -> httpx.URL | tuple[str, str]:
+    """The URL to request, or why it is not fetched at all, as (kind, words):
+    ``invalid`` when it cannot be parsed, ``refused`` when it is not http(s) or
+    carries credentials."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError) as err:
@@ -91,13 +91,15 @@ def url_problem(url: str) -> tuple[str, str] | None:
         return "refused", f"{url} carries a user name or password"
     if not parsed.host:
         return "invalid", f"{url} has no host"
-    return None
+    return parsed
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
     """The (width, height) imagesize reads from the first bytes of an image, if any."""
     if len(data) < 24:
         return None
+    import imagesize  # only runs that meet an image need it
+
     width, height = imagesize.get(io.BytesIO(data))
     if width > 0 and height > 0:
         return int(width), int(height)
@@ -169,14 +171,14 @@ class Prober:
         current = outcome.url
         seen = [current]
         for _ in range(self.settings.probe_max_redirects + 1):
-            problem = url_problem(current)
-            if problem is not None:
-                outcome.error, outcome.detail = problem
+            parsed = parse_url(current)
+            if isinstance(parsed, tuple):
+                outcome.error, outcome.detail = parsed
                 if current != outcome.url:
                     outcome.error = "refused"
                     outcome.detail = f"it redirects to {outcome.detail}"
                 return
-            answer = await self._with_retries(outcome, current, method)
+            answer = await self._with_retries(outcome, current, parsed, method)
             if answer is None:
                 return
             outcome.status = answer.status
@@ -206,11 +208,13 @@ class Prober:
             f"(last to {current})"
         )
 
-    async def _with_retries(self, outcome: Outcome, url: str, method: str) -> _Answer | None:
+    async def _with_retries(
+        self, outcome: Outcome, url: str, parsed: httpx.URL, method: str
+    ) -> _Answer | None:
         settings = self.settings
         for attempt in range(self.retries + 1):
             try:
-                answer = await self._attempt(outcome, url, method)
+                answer = await self._attempt(outcome, parsed, method)
             except Refused as err:
                 outcome.error = "refused"
                 outcome.detail = str(err) if url == outcome.url else f"it redirects to {url}: {err}"
@@ -252,8 +256,7 @@ class Prober:
             slot = self._hosts[host] = asyncio.Semaphore(max(1, self.settings.probe_per_host))
         return slot
 
-    async def _attempt(self, outcome: Outcome, url: str, method: str) -> _Answer:
-        request_url = httpx.URL(url)
+    async def _attempt(self, outcome: Outcome, request_url: httpx.URL, method: str) -> _Answer:
         host = request_url.raw_host.decode("ascii").lower()
         port = request_url.port or (443 if request_url.scheme == "https" else 80)
         async with self._global, self._host_slot(host):

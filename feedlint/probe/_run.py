@@ -10,6 +10,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from feedlint.diagnostics import Finding, Span
 from feedlint.document import human_path
@@ -138,7 +139,6 @@ async def probe_urls(
     on_prober: Callable[[Prober], None] | None = None,
 ) -> dict[str, Outcome]:
     """Probe each URL once (url -> probe it as an image); cached answers first."""
-    from feedlint.probe._cache import ProbeCache
     from feedlint.probe._client import make_client
     from feedlint.probe._fetch import Prober
 
@@ -146,6 +146,8 @@ async def probe_urls(
     outcomes: dict[str, Outcome] = {}
     cache = None
     if settings.probe_cache:
+        from feedlint.probe._cache import ProbeCache
+
         cache = ProbeCache.open(
             settings.probe_cache_dir,
             ttl=settings.probe_cache_ttl,
@@ -166,6 +168,7 @@ async def probe_urls(
         async with make_client(
             guard,
             concurrency=settings.probe_concurrency,
+            per_host=settings.probe_per_host,
             timeout=settings.probe_timeout,
             user_agent=settings.probe_user_agent,
         ) as client:
@@ -199,13 +202,11 @@ async def dispatch(
     million URLs holds a few dozen coroutines, and one host with most of the URLs
     cannot keep the others waiting behind its per-host limit.
     """
-    import httpx
-
     queues: dict[str, deque[str]] = defaultdict(deque)
     for url in todo:
         try:
-            host = httpx.URL(url).raw_host.decode("ascii").lower()
-        except (httpx.InvalidURL, ValueError, UnicodeError):
+            host = urlsplit(url).hostname or ""
+        except ValueError:
             host = ""
         queues[host].append(url)
     per_host = max(1, settings.probe_per_host)

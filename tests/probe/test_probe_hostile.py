@@ -19,7 +19,7 @@ def test_garbage_instead_of_http(server: Server) -> None:
     url = server.raw("/garbage", garbage)
     started = time.monotonic()
     outcome = probe_one(url)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert outcome.error == "protocol"
     # HEAD failed in a way a GET might not: one GET more, and no retries of garbage.
     assert [r.method for r in server.hits("/garbage")] == ["HEAD", "GET"]
@@ -40,7 +40,7 @@ def test_endless_headers(server: Server) -> None:
     url = server.raw("/headers", endless_headers)
     started = time.monotonic()
     outcome = probe_one(url, settings=quick(probe_retries=0))
-    assert time.monotonic() - started < 1.5
+    assert time.monotonic() - started < 3.0
     assert outcome.error in ("protocol", "timeout")
 
 
@@ -61,7 +61,7 @@ def test_endless_page_body_is_not_read(server: Server) -> None:
     url = server.raw("/endless", endless)
     started = time.monotonic()
     outcome = probe_one(url)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert outcome.status == 200 and outcome.bytes_read == 0
 
 
@@ -86,7 +86,7 @@ def test_connection_dropped_mid_response(server: Server) -> None:
     url = server.raw("/drop.png", drop)
     started = time.monotonic()
     outcome = probe_one(url, image=True)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert outcome.error == "reset"
     assert len(server.hits("/drop.png")) == 3  # a reset is worth retrying
     [(code, message)] = findings_for(outcome, "images[0].url", (1, 1), image=True)
@@ -120,7 +120,7 @@ def test_slow_drip_body_hits_the_timeout(server: Server) -> None:
     url = server.raw("/drip.jpg", drip)
     started = time.monotonic()
     outcome = probe_one(url, image=True, settings=quick(probe_timeout=0.3, probe_retries=0))
-    assert time.monotonic() - started < 0.8
+    assert time.monotonic() - started < 2.0  # the body would take 5 s
     assert outcome.error == "timeout"
 
 
@@ -141,6 +141,6 @@ def test_many_bad_servers_at_once_stay_bounded(servers) -> None:
         urls[two.route(f"/ok{n}", Reply(200))] = False
     started = time.monotonic()
     outcomes = probe(urls, quick(probe_timeout=0.3, probe_retries=0, probe_per_host=4))
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < 4.5  # a slow answer takes 5 s
     assert sum(o.error == "timeout" for o in outcomes.values()) == 10
     assert sum(o.status == 200 and o.error is None for o in outcomes.values()) == 10

@@ -88,7 +88,7 @@ def test_429_with_retry_after_is_honoured(server: Server) -> None:
     elapsed = time.monotonic() - started
     assert outcome.status == 200 and codes(outcome) == []
     assert elapsed >= 0.95, "the Retry-After of 1 s was not waited for"
-    assert elapsed < 1.8
+    assert elapsed < 3.0
 
 
 def test_429_after_retries_is_a_warning(server: Server) -> None:
@@ -102,7 +102,7 @@ def test_retry_after_beyond_the_cap_is_reported_at_once(server: Server) -> None:
     url = server.route("/later", Reply(503, {"Retry-After": "3600"}))
     started = time.monotonic()
     outcome = probe_one(url)
-    assert time.monotonic() - started < 0.8
+    assert time.monotonic() - started < 1.5  # the cap alone is 2 s
     assert len(server.hits("/later")) == 1
     [(code, message)] = findings_for(outcome, "webUrl", None)
     assert code == "FL601" and "3,600 s" in message
@@ -169,7 +169,7 @@ def test_slower_than_the_timeout(server: Server) -> None:
     elapsed = time.monotonic() - started
     assert outcome.error == "timeout"
     assert len(server.hits("/slow")) == 2
-    assert elapsed < 1.2
+    assert elapsed < 1.8  # the server would take 2 s
     [(code, message)] = findings_for(outcome, "webUrl", None)
     assert code == "FL602" and "no answer within 0.3 s (2 attempts)" in message
 

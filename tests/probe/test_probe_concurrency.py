@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from feedlint.probe._fetch import Prober
 from tests.probe.conftest import probe, quick
 from tests.probe.server import Reply
@@ -16,14 +14,10 @@ def test_per_host_limit_is_never_exceeded(servers) -> None:
         for n in range(12):
             urls.append(server.route(f"/{n}", Reply(200, delay=0.05)))
     probers: list[Prober] = []
-    started = time.monotonic()
     outcomes = probe(urls, quick(probe_per_host=3), on_prober=probers.append)
-    elapsed = time.monotonic() - started
     assert all(o.status == 200 for o in outcomes.values())
     for server in hosts:
         assert server.peak == 3, "each host should see exactly its limit at the busiest"
-    # 12 URLs per host, 3 at a time, 50 ms each: four rounds, hosts in parallel.
-    assert elapsed < 0.2 * 4
     assert max(probers[0].peak.values()) == 3
 
 
@@ -54,11 +48,12 @@ def test_one_host_with_most_urls_does_not_hold_up_the_others(servers) -> None:
     quiet_url = quiet.route("/only", Reply(200))
     # The quiet host's one URL comes last in the input.
     urls.append(quiet_url)
-    started = time.monotonic()
     outcomes = probe(urls, quick(probe_per_host=2, probe_concurrency=4))
     assert outcomes[quiet_url].status == 200
-    # 20 URLs two at a time take half a second; the quiet host is asked at once.
-    assert quiet.timeline[0][0] - started < 0.2, "the quiet host waited behind the busy one"
+    # The quiet host is asked in the first round, before the busy host's third URL
+    # (which waits for one of the first two to finish).
+    busy_starts = [t for t, delta in busy.timeline if delta == 1]
+    assert quiet.timeline[0][0] < busy_starts[2], "the quiet host waited behind the busy one"
 
 
 def test_keep_alive_reuses_connections(server) -> None:

@@ -100,7 +100,7 @@ def test_endless_image_body_is_bounded(server: Server) -> None:
     url = server.raw("/endless.jpg", endless)
     started = time.monotonic()
     outcome = probe_one(url, image=True, settings=quick(probe_image_bytes=64 * 1024))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert outcome.bytes_read <= 64 * 1024 + ONE_READ
     assert outcome.image_problem == "unknown-size"
 
@@ -122,7 +122,7 @@ def test_compression_bomb_without_a_size_is_bounded(server: Server) -> None:
     url = server.route("/bomb", Reply(200, {"Content-Encoding": "gzip"}, bomb))
     started = time.monotonic()
     outcome = probe_one(url, image=True, settings=quick(probe_image_bytes=32 * 1024))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 2.0
     assert outcome.image_problem == "not-image"
     assert outcome.bytes_read <= ONE_READ
 
