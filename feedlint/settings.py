@@ -80,3 +80,6 @@ class Settings:
     probe_cache_ttl: float = 86400.0
     #: Where the probe cache lives; None means ``.feedlint_cache/probe`` in the current folder.
     probe_cache_dir: str | None = None
+    #: CA certificates (a PEM file) for https links, e.g. an intranet's own CA;
+    #: None means the certifi bundle.
+    probe_ca_bundle: str | None = None

@@ -58,9 +58,16 @@ class PoolPerHost:
     """
 
     def __init__(
-        self, guard: AddressGuard, *, per_host: int, max_pools: int, keepalive_expiry: float
+        self,
+        guard: AddressGuard,
+        *,
+        per_host: int,
+        max_pools: int,
+        keepalive_expiry: float,
+        ca_bundle: str | None = None,
     ) -> None:
         self._backend = PinnedBackend(guard)
+        self._ca_bundle = ca_bundle
         self._per_host = per_host
         self._max_pools = max_pools
         self._keepalive_expiry = keepalive_expiry
@@ -70,9 +77,12 @@ class PoolPerHost:
     def _context(self) -> ssl.SSLContext:
         # Built on the first https request: loading the CA bundle takes a while.
         if self._ssl_context is None:
-            import certifi
+            cafile = self._ca_bundle
+            if cafile is None:
+                import certifi
 
-            self._ssl_context = ssl.create_default_context(cafile=certifi.where())
+                cafile = certifi.where()
+            self._ssl_context = ssl.create_default_context(cafile=cafile)
         return self._ssl_context
 
     async def handle_async_request(self, request: httpcore.Request) -> httpcore.Response:
@@ -136,7 +146,9 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
     """httpx's own transport (its request mapping and error translation) over
     connection pools whose network backend connects only to the guard's pins."""
 
-    def __init__(self, guard: AddressGuard, *, per_host: int, max_pools: int) -> None:
+    def __init__(
+        self, guard: AddressGuard, *, per_host: int, max_pools: int, ca_bundle: str | None
+    ) -> None:
         # verify=False only spares building a CA context for the pool replaced below.
         super().__init__(verify=False, trust_env=False)
         # httpx builds its pool without a way to pass a network backend; replace it.
@@ -145,7 +157,11 @@ class PinnedTransport(httpx.AsyncHTTPTransport):
         if not isinstance(getattr(self, "_pool", None), httpcore.AsyncConnectionPool):
             raise RuntimeError("this httpx version is not supported by feedlint's probe")
         self._pool = PoolPerHost(  # type: ignore[assignment]
-            guard, per_host=per_host, max_pools=max_pools, keepalive_expiry=5.0
+            guard,
+            per_host=per_host,
+            max_pools=max_pools,
+            keepalive_expiry=5.0,
+            ca_bundle=ca_bundle,
         )
 
 
@@ -161,10 +177,14 @@ def make_client(
     per_host: int,
     timeout: float,
     user_agent: str | None,
+    ca_bundle: str | None = None,
 ) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=PinnedTransport(
-            guard, per_host=per_host, max_pools=max(8, 2 * concurrency // max(1, per_host))
+            guard,
+            per_host=per_host,
+            max_pools=max(8, 2 * concurrency // max(1, per_host)),
+            ca_bundle=ca_bundle,
         ),
         trust_env=False,
         follow_redirects=False,

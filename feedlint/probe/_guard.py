@@ -90,18 +90,20 @@ async def system_resolve(host: str, port: int) -> list[str]:
     except socket.gaierror as err:
         final = err.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", -5))
         raise ResolveError(
-            "the host name does not resolve" if final else f"DNS failed ({err.strerror})",
+            f"the host name {host} does not resolve"
+            if final
+            else f"DNS failed for {host} ({err.strerror})",
             final=final,
         ) from err
     except UnicodeError as err:
-        raise ResolveError("the host name is not a valid name", final=True) from err
+        raise ResolveError(f"the host name {host} is not a valid name", final=True) from err
     addresses: list[str] = []
     for info in infos:
         address = str(info[4][0])
         if address not in addresses:
             addresses.append(address)
     if not addresses:
-        raise ResolveError("the host name has no address", final=True)
+        raise ResolveError(f"the host name {host} has no address", final=True)
     return addresses
 
 

@@ -171,6 +171,7 @@ async def probe_urls(
             per_host=settings.probe_per_host,
             timeout=settings.probe_timeout,
             user_agent=settings.probe_user_agent,
+            ca_bundle=settings.probe_ca_bundle,
         ) as client:
             prober = Prober(settings, client, guard)
             if on_prober is not None:

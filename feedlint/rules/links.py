@@ -81,8 +81,8 @@ RULES = (
         name="image-size-mismatch",
         summary="An image's real size differs from its declared width and height",
         what="The first bytes of the image, fetched with a Range request, give its "
-        "real width and height; they differ from the `width` and `height` the article "
-        "declares. The message names both sizes.",
+        "real width and height (as shown, EXIF orientation applied); they differ from "
+        "the `width` and `height` the article declares. The message names both sizes.",
         why="Pages reserve the declared size for the image: a wrong size distorts it "
         "or shifts the layout while it loads.",
         example="images:\n  - url: https://example.com/photo.jpg   # really 1024x683\n"

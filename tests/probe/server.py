@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ssl
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -44,8 +45,12 @@ _REASONS = {200: "OK", 206: "Partial Content", 301: "Moved Permanently", 302: "F
 
 
 class Server:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None,
+                 name: str | None = None) -> None:
         self.host = host
+        self.tls = tls
+        #: The host name URLs use (a made-up name the tests resolve themselves).
+        self.name = name or host
         self.port = 0
         self.routes: dict[str, Reply | Handler | Raw] = {}
         self.raw_routes: set[str] = set()
@@ -64,7 +69,8 @@ class Server:
     # -- set up ------------------------------------------------------------
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{self.name}:{self.port}{path}"
 
     def route(self, path: str, answer: Reply | Handler) -> str:
         self.routes[path] = answer
@@ -85,7 +91,7 @@ class Server:
             loop = asyncio.new_event_loop()
             self._loop = loop
             self._server = loop.run_until_complete(
-                asyncio.start_server(self._serve, self.host, 0, limit=1 << 20)
+                asyncio.start_server(self._serve, self.host, 0, limit=1 << 20, ssl=self.tls)
             )
             self.port = self._server.sockets[0].getsockname()[1]
             ready.set()

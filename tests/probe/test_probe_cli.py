@@ -168,3 +168,47 @@ def test_text_output_without_terminal_has_no_progress_bar(
     assert run.stdout == (
         "a.md:4:9: FL601 webUrl is broken: 404 Not Found\n1 error, 0 warnings in 1 file\n"
     )
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path, server: Server) -> None:
+    """With stderr on a terminal, a bar shows URLs done/total, the rate and the time left."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    urls = [server.route(f"/{n}", Reply(200, delay=0.05)) for n in range(6)]
+    write_article(tmp_path, "a.md", article(urls[0], related=urls[1:]))
+    leader, follower = pty.openpty()
+    # A terminal of 24 rows and 100 columns (a new pty has no size at all).
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDLINT_")}
+    env["PYTHONPATH"] = str(ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "feedlint", "check", *PROBE_FLAGS, "--probe-per-host", "1",
+         "a.md"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=follower, timeout=60,
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert proc.returncode == 0, shown
+    text = shown.decode("utf-8", "replace")
+    assert "probing links" in text
+    assert "/6" in text and "URL/s" in text
+    assert json_diagnostics(proc.stdout) == []
+
+
+def json_diagnostics(stdout: bytes) -> list[object]:
+    import json
+
+    return list(json.loads(stdout)["diagnostics"])
