@@ -19,8 +19,12 @@ from feedlint.probe._guard import AddressGuard, Refused, ResolveError
 from feedlint.probe._outcome import Outcome, status_text
 from feedlint.settings import Settings
 
-#: Statuses worth another try: the server may answer differently in a moment.
-RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+def worth_retrying(status: int) -> bool:
+    """5xx (but 501 Not Implemented: the method is refused, a GET follows), 408 and
+    429: the server may answer differently in a moment."""
+    return (status >= 500 and status != 501) or status in (408, 429)
+
 #: A refused HEAD (or one a server mishandles) is tried again as a GET.
 _DEFINITE = frozenset({404, 408, 410, 429})
 
@@ -232,7 +236,7 @@ class Prober:
                 if attempt:
                     outcome.detail += f" ({attempt + 1} attempts)"
                 return None
-            if answer.status in RETRY_STATUSES and attempt < self.retries:
+            if worth_retrying(answer.status) and attempt < self.retries:
                 wait = answer.retry_after
                 if wait is not None and wait > settings.probe_retry_after_cap:
                     outcome.retry_after = wait

@@ -46,3 +46,24 @@ def test_values_the_schema_rejected_are_left_out() -> None:
     )
     places = links(Settings(probe=True), text)
     assert [(p[1], p[4]) for p in places] == [("/images/0/url", None)]
+
+
+def test_probe_settings_are_checked_before_any_request() -> None:
+    import dataclasses
+    import re
+
+    import pytest
+
+    from feedlint.probe import ProbeSettingsError, check_settings
+
+    base = Settings(probe=True)
+    assert check_settings(base) == []
+    for change, message in [
+        ({"probe_retries": -1}, "probe_retries must not be negative"),
+        ({"probe_per_host": 0}, "probe_per_host must be at least 1"),
+        ({"probe_timeout": 0}, "probe_timeout must be more than 0 seconds"),
+        ({"probe_allow_networks": ("10.0.0.0/33",)}, "probe_allow_networks"),
+        ({"probe_exclude": ("[",)}, "probe_exclude pattern '[' is invalid"),
+    ]:
+        with pytest.raises(ProbeSettingsError, match=re.escape(message)):
+            check_settings(dataclasses.replace(base, **change))
