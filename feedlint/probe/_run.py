@@ -217,6 +217,14 @@ async def dispatch(
     alive: dict[asyncio.Task[Outcome], tuple[str, str]] = {}
     busy: dict[str, int] = defaultdict(int)
     results: dict[str, Outcome] = {}
+    # Tasks report themselves done here (asyncio.wait would hook every live task
+    # again at each completion).
+    finished: deque[asyncio.Task[Outcome]] = deque()
+    wake = asyncio.Event()
+
+    def on_finished(task: asyncio.Task[Outcome]) -> None:
+        finished.append(task)
+        wake.set()
 
     while alive or ready:
         while ready and len(alive) < limit:
@@ -224,12 +232,16 @@ async def dispatch(
             queue = queues[host]
             url = queue.popleft()
             task = asyncio.create_task(_safe_probe(prober, url, todo[url]))
+            task.add_done_callback(on_finished)
             alive[task] = (host, url)
             busy[host] += 1
             if queue and busy[host] < per_host:
                 ready.append(host)
-        finished, _ = await asyncio.wait(alive, return_when=asyncio.FIRST_COMPLETED)
-        for task in finished:
+        if not finished:
+            wake.clear()
+            await wake.wait()
+        while finished:
+            task = finished.popleft()
             host, url = alive.pop(task)
             results[url] = task.result()
             busy[host] -= 1
