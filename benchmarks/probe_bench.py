@@ -22,6 +22,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -199,25 +200,41 @@ class Row:
     version: str
     settings: str
     walls: list[float] = field(default_factory=list)
+    #: CPU seconds (user + system) of each run, the tool's child processes included.
+    cpus: list[float] = field(default_factory=list)
     requests: int = 0
     ok: bool = True
     note: str = ""
     #: feedlint only: the same command without --probe (start-up and linting).
     lint_walls: list[float] = field(default_factory=list)
+    lint_cpus: list[float] = field(default_factory=list)
 
     @property
     def wall(self) -> float:
         return statistics.median(self.walls) if self.walls else float("nan")
 
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus) if self.cpus else float("nan")
+
+
+#: CPU seconds of the last timed() command.
+_last_cpu = 0.0
+
 
 def timed(
     command: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[float, subprocess.CompletedProcess[str]]:
+    global _last_cpu
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run(
         command, cwd=cwd, env=env, capture_output=True, text=True, timeout=TOOL_TIMEOUT
     )
-    return time.perf_counter() - started, proc
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _last_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, proc
 
 
 def failure(proc: subprocess.CompletedProcess[str]) -> str:
@@ -234,9 +251,11 @@ def run_feedlint(server: SlowServer, folder: Path, runs: int) -> Row:
     lint_only = [sys.executable, "-m", "feedlint", "check", "--format", "json", "articles"]
     for _ in range(runs):
         row.lint_walls.append(timed(lint_only, folder, env)[0])
+        row.lint_cpus.append(_last_cpu)
         before = server.allow()
         wall, proc = timed(command, folder, env)
         row.walls.append(wall)
+        row.cpus.append(_last_cpu)
         row.requests = server.requests - before
         try:
             report = json.loads(proc.stdout)
@@ -258,6 +277,7 @@ def run_markdown_link_check(server: SlowServer, folder: Path) -> Row:
     before = server.allow()
     wall, proc = timed([str(MLC), "-q", "links.md"], folder)
     row.walls.append(wall)
+    row.cpus.append(_last_cpu)
     row.requests = server.requests - before
     row.ok = proc.returncode == 0
     if not row.ok:
@@ -282,6 +302,7 @@ def run_linkchecker(server: SlowServer, folder: Path) -> Row:
         env,
     )
     row.walls.append(wall)
+    row.cpus.append(_last_cpu)
     row.requests = server.requests - before
     row.ok = proc.returncode == 0
     if not row.ok:
@@ -322,6 +343,7 @@ def run_reference(server: SlowServer, runs: int) -> Row:
         before = server.allow()
         wall, proc = timed([sys.executable, "-c", script], ROOT)
         row.walls.append(wall)
+        row.cpus.append(_last_cpu)
         row.requests = server.requests - before
         row.ok = proc.returncode == 0
     return row
@@ -350,31 +372,32 @@ def install_peers() -> None:
 def table(rows: list[Row]) -> str:
     feedlint = rows[0].wall
     lines = [
-        "| tool | version | concurrency | requests | wall (s) | vs floor | vs feedlint |",
-        "|---|---|---|---:|---:|---:|---:|",
+        "| tool | version | concurrency | requests | wall (s) | vs floor | vs feedlint | CPU (s) |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     first = rows[0]
     if first.lint_walls:
         lint = statistics.median(first.lint_walls)
+        lint_cpu = statistics.median(first.lint_cpus)
         probing = first.wall - lint
         lines.append(
             f"| feedlint, probing alone (the two rows below: with --probe minus without) | "
             f"{first.version} | {first.settings} | {first.requests} | {probing:.2f} | "
-            f"{probing / FLOOR:.2f}x | - |"
+            f"{probing / FLOOR:.2f}x | - | {first.cpu - lint_cpu:.2f} |"
         )
         lines.append(
             f"| feedlint check, no --probe (start-up, linting 100 articles) | {first.version}"
-            f" | - | 0 | {lint:.2f} | - | - |"
+            f" | - | 0 | {lint:.2f} | - | - | {lint_cpu:.2f} |"
         )
     for row in rows:
         if not row.walls:
-            lines.append(f"| {row.tool} | {row.version} | {row.note} | - | - | - | - |")
+            lines.append(f"| {row.tool} | {row.version} | {row.note} | - | - | - | - | - |")
             continue
         wall = row.wall
         flag = "" if row.ok else " (failed)"
         lines.append(
             f"| {row.tool}{flag} | {row.version} | {row.settings} | {row.requests} | "
-            f"{wall:.2f} | {wall / FLOOR:.2f}x | {wall / feedlint:.1f}x |"
+            f"{wall:.2f} | {wall / FLOOR:.2f}x | {wall / feedlint:.1f}x | {row.cpu:.2f} |"
         )
     return "\n".join(lines)
 

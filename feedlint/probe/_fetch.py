@@ -182,11 +182,11 @@ class Prober:
                     outcome.error = "refused"
                     outcome.detail = f"it redirects to {outcome.detail}"
                 return
+            outcome.final_url = current
             answer = await self._with_retries(outcome, current, parsed, method)
             if answer is None:
                 return
             outcome.status = answer.status
-            outcome.final_url = current
             outcome.content_type = answer.content_type
             if 300 <= answer.status < 400:
                 if not answer.location:
@@ -225,7 +225,7 @@ class Prober:
                 return None
             except ResolveError as err:
                 outcome.error = "dns"
-                outcome.detail = str(err) if url == outcome.url else f"{url}: {err}"
+                outcome.detail = str(err)
                 return None
             except _Failure as failure:
                 if failure.retryable and attempt < self.retries:

@@ -121,3 +121,18 @@ def test_every_hop_is_checked_by_the_guard(servers) -> None:
     assert "127.0.0.2 is a loopback address" in message
     assert second.requests == []
     assert len(first.requests) == 1
+
+
+def test_failure_after_a_redirect_names_where_it_failed(server: Server) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    server.route("/moved", Reply(302, {"Location": f"http://127.0.0.1:{closed}/here"}))
+    [(code, message)] = found(probe_one(server.url("/moved")))
+    assert code == "FL602"
+    assert message == (
+        "webUrl cannot be reached: the connection was refused "
+        f"(after redirecting to http://127.0.0.1:{closed}/here)"
+    )
