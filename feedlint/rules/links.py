@@ -24,8 +24,9 @@ RULES = (
         "When redirects came first, the message says where they led.",
         why="Readers who follow the link get an error page; a feed full of dead links "
         "loses their trust.",
-        example="webUrl: https://example.com/2023/08/removed-story/   # answers 404\n",
-        fixed="webUrl: https://example.com/2023/08/the-story/        # answers 200\n",
+        example="(webUrl: https://example.com/2023/08/removed-story/, which answers 404 Not Found)",
+        fixed="(webUrl: https://example.com/2023/08/the-story/, which answers 200 OK)",
+        illustrative=True,
     ),
     Rule(
         code="FL602",
@@ -36,8 +37,10 @@ RULES = (
         "longer than `--probe-timeout` (the retries included).",
         why="A site that cannot be reached from the checker usually cannot be reached "
         "by readers either: a lapsed domain, a typo in the host, a dead server.",
-        example="webUrl: https://exmaple.com/2023/08/the-story/   # no such host\n",
-        fixed="webUrl: https://example.com/2023/08/the-story/\n",
+        example="(webUrl: https://exmaple.com/2023/08/the-story/, a host name that does "
+        "not resolve)",
+        fixed="(webUrl: https://example.com/2023/08/the-story/)",
+        illustrative=True,
     ),
     Rule(
         code="FL603",
@@ -46,8 +49,9 @@ RULES = (
         what="Following the redirects comes back to a URL already visited, or takes "
         "more than 10 hops (`probe_max_redirects`).",
         why="Browsers give up on such links with an error; readers never see the page.",
-        example="webUrl: https://example.com/a   # -> /b -> /a\n",
-        fixed="webUrl: https://example.com/the-story/\n",
+        example="(webUrl: https://example.com/a, which redirects to /b, which redirects to /a)",
+        fixed="(webUrl: https://example.com/the-story/, which answers 200 OK)",
+        illustrative=True,
     ),
     Rule(
         code="FL604",
@@ -59,8 +63,9 @@ RULES = (
         why="Blocked is not broken: many sites refuse automated clients. It is a "
         "warning so that CI does not fail on it; accept a status with "
         "`probe_accept_status` when a site always does this.",
-        example="webUrl: https://www.example.com/members-only/   # answers 403\n",
-        fixed="webUrl: https://www.example.com/members-only/   # probe_accept_status = [403]\n",
+        example="(webUrl: https://www.example.com/members-only/, which answers 403 Forbidden)",
+        fixed="(the same URL, with 403 in probe_accept_status)",
+        illustrative=True,
         severity=Severity.WARNING,
     ),
     Rule(
@@ -72,8 +77,10 @@ RULES = (
         "warning already says so). The message names where the link moved.",
         why="The old URL works today through the redirect, but may not tomorrow, and "
         "every reader pays for the extra round trip. Link to the new place.",
-        example="webUrl: https://example.com/?p=1234   # 301 -> /2023/08/the-story/\n",
-        fixed="webUrl: https://example.com/2023/08/the-story/\n",
+        example="(webUrl: https://example.com/?p=1234, which answers 301 with Location: "
+        "/2023/08/the-story/)",
+        fixed="(webUrl: https://example.com/2023/08/the-story/)",
+        illustrative=True,
         severity=Severity.WARNING,
     ),
     Rule(
@@ -85,10 +92,10 @@ RULES = (
         "the `width` and `height` the article declares. The message names both sizes.",
         why="Pages reserve the declared size for the image: a wrong size distorts it "
         "or shifts the layout while it loads.",
-        example="images:\n  - url: https://example.com/photo.jpg   # really 1024x683\n"
-        "    width: 800\n    height: 492\n",
-        fixed="images:\n  - url: https://example.com/photo.jpg\n"
-        "    width: 1024\n    height: 683\n",
+        example="(images[0] with url: https://example.com/photo.jpg, width: 800, "
+        "height: 492, for a photo of 1024x683 pixels)",
+        fixed="(the same image with width: 1024, height: 683)",
+        illustrative=True,
     ),
     Rule(
         code="FL607",
@@ -102,8 +109,9 @@ RULES = (
         why="An article's links are for the public: a private address is a mistake "
         "(a staging link) or an attempt to make the checker reach internal services "
         "from CI.",
-        example="webUrl: http://192.168.1.20/preview/the-story/\n",
-        fixed="webUrl: https://example.com/2023/08/the-story/\n",
+        example="(webUrl: http://192.168.1.20/preview/the-story/, a private address)",
+        fixed="(webUrl: https://example.com/2023/08/the-story/)",
+        illustrative=True,
     ),
     Rule(
         code="FL608",
@@ -112,10 +120,9 @@ RULES = (
         what="The URL of an image answers with content that is no image format "
         "(often an HTML page: a login wall or a 'not found' page served with 200).",
         why="Readers see a broken image icon.",
-        example="images:\n  - url: https://example.com/photo   # serves text/html\n"
-        "    width: 800\n    height: 600\n",
-        fixed="images:\n  - url: https://example.com/photo.jpg\n"
-        "    width: 800\n    height: 600\n",
+        example="(images[0].url: https://example.com/photo, which serves a text/html page)",
+        fixed="(images[0].url: https://example.com/photo.jpg, which serves image/jpeg)",
+        illustrative=True,
     ),
     Rule(
         code="FL609",
@@ -127,10 +134,10 @@ RULES = (
         "size was not checked.",
         why="The declared size is unverified; a smaller file (metadata stripped) "
         "loads faster too.",
-        example="images:\n  - url: https://example.com/huge-exif.jpg\n"
-        "    width: 800\n    height: 600\n",
-        fixed="images:\n  - url: https://example.com/stripped.jpg\n"
-        "    width: 800\n    height: 600\n",
+        example="(images[0].url: https://example.com/huge-exif.jpg, whose size comes "
+        "after 300 KB of metadata)",
+        fixed="(the same photo with its metadata stripped)",
+        illustrative=True,
         severity=Severity.WARNING,
     ),
 )

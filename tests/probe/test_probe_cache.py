@@ -76,12 +76,13 @@ def test_default_folder_is_git_ignored(tmp_path: Path, server: Server, monkeypat
     url = server.route("/ok", Reply(200))
     write_article(tmp_path, "a.md", article(url))
     monkeypatch.chdir(tmp_path)
-    assert main(["check", "--probe", "--allow-private", "a.md"]) == 0
+    assert main(["check", "--probe", "--allow-private", "--select", "FL6", "a.md"]) == 0
     assert (tmp_path / ".feedlint_cache" / ".gitignore").read_text() == "*\n"
     db = tmp_path / ".feedlint_cache" / "probe" / "outcomes.sqlite3"
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT url FROM outcome").fetchall() == [(url,)]
-    assert main(["check", "--probe", "--allow-private", "a.md"]) == 0
+    assert main(["check", "--probe", "--allow-private", "--select", "FL6", "a.md"]) == 0
     assert len(server.requests) == 1
-    assert main(["check", "--probe", "--allow-private", "--no-cache", "a.md"]) == 0
+    assert main(["check", "--probe", "--allow-private", "--no-cache", "--select", "FL6",
+                 "a.md"]) == 0
     assert len(server.requests) == 2

@@ -127,7 +127,7 @@ def test_url_used_as_page_and_image_is_probed_once_as_image(
 def test_guard_refuses_loopback_without_allow_private(cli, tmp_path: Path, server: Server) -> None:
     url = server.route("/", Reply(200))
     write_article(tmp_path, "a.md", article(url))
-    run = cli(["check", "--probe", "--no-cache", "--format", "json", "a.md"],
+    run = cli(["check", "--probe", "--no-cache", "--format", "json", "--select", "FL6", "a.md"],
                        cwd=tmp_path)
     assert run.returncode == 1
     [d] = run.json()["diagnostics"]
