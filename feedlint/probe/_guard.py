@@ -136,6 +136,13 @@ class AddressGuard:
     async def check(self, host: str, port: int) -> tuple[str, ...]:
         """The addresses ``host`` may be reached at; raises Refused or ResolveError."""
         future = self._lookups.get(host)
+        if (
+            future is not None
+            and future.done()
+            and not future.cancelled()
+            and future.exception() is None
+        ):
+            return future.result()  # the common case: no trip through the event loop
         if future is None:
             future = asyncio.ensure_future(self._lookup(host, port))
             self._lookups[host] = future
