@@ -458,6 +458,7 @@ def main() -> int:
     if args.install_peers:
         install_peers()
     python = None if args.dev else install_feedlint()
+    started_load = os.getloadavg()[0]
 
     server = SlowServer().start()
     try:
@@ -476,8 +477,11 @@ def main() -> int:
         server.stop()
 
     walls = ", ".join(f"{w:.2f}" for w in rows[0].walls)
-    machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, " \
-              f"Python {platform.python_version()}"
+    load = os.getloadavg()[0]
+    machine = (
+        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores (load average "
+        f"{started_load:.1f} before, {load:.1f} after), Python {platform.python_version()}"
+    )
     text = (
         f"{len(HOSTS) * URLS_PER_HOST} unique URLs over {len(HOSTS)} loopback hosts, each "
         f"answering after {DELAY * 1000:.0f} ms; floor {FLOOR:.2f} s at {PER_HOST} per host, "
