@@ -81,19 +81,28 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
-def parse_url(url: str) -> httpx.URL | tuple[str, str]:
+def parse_url(url: str, *, redirected: bool = False) -> httpx.URL | tuple[str, str]:
     """The URL to request, or why it is not fetched at all, as (kind, words):
-    ``invalid`` when it cannot be parsed, ``refused`` when it is not http(s) or
-    carries credentials."""
+    ``invalid`` when it cannot be parsed (``bad-redirect`` when a redirect led
+    there), ``refused`` when it is not http(s) or carries credentials."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, ValueError) as err:
+        if redirected:
+            return "bad-redirect", f"it redirects to {url!r}, which is not a valid URL ({err})"
         return "invalid", f"{url!r} is not a valid URL ({err})"
     if parsed.scheme not in ("http", "https"):
+        if redirected:
+            return "refused", f"it redirects to {url}, which is not an http or https URL"
         return "refused", f"{url} is not an http or https URL"
     if parsed.userinfo:
-        return "refused", f"{url} carries a user name or password"
+        # The URL is not repeated: that would copy the password into CI logs.
+        if redirected:
+            return "refused", "it redirects to a URL with a user name or password"
+        return "refused", "it carries a user name or password"
     if not parsed.host:
+        if redirected:
+            return "bad-redirect", f"it redirects to {url}, which has no host"
         return "invalid", f"{url} has no host"
     return parsed
 
@@ -175,12 +184,9 @@ class Prober:
         current = outcome.url
         seen = [current]
         for _ in range(self.settings.probe_max_redirects + 1):
-            parsed = parse_url(current)
+            parsed = parse_url(current, redirected=current != outcome.url)
             if isinstance(parsed, tuple):
                 outcome.error, outcome.detail = parsed
-                if current != outcome.url:
-                    outcome.error = "refused"
-                    outcome.detail = f"it redirects to {outcome.detail}"
                 return
             outcome.final_url = current
             answer = await self._with_retries(outcome, current, parsed, method)

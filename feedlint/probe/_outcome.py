@@ -25,6 +25,7 @@ ERROR_CODE = {
     "loop": "FL603",
     "too-many-redirects": "FL603",
     "no-location": "FL601",
+    "bad-redirect": "FL601",
     "refused": "FL607",
     "internal": "FL900",
 }
