@@ -7,14 +7,13 @@ found, 2 a usage error, an unusable schema or feedlint's own failure.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import textwrap
 import time
 import traceback
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from feedlint import __version__
 from feedlint.diagnostics import Severity
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from feedlint.config import Resolved
     from feedlint.engine import RunResult
     from feedlint.reporters import Reporter
-    from feedlint.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -158,8 +156,9 @@ def _natural_int(value: str) -> int:
     return int(value)
 
 
-def _probe_settings(args: argparse.Namespace, settings: Settings) -> Settings:
-    """Lay the --probe flags over the settings; a probe flag without --probe is an error."""
+def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The --probe flags given, as Settings fields; a probe flag without --probe is an
+    error (the configuration file's probe keys only apply when probing)."""
     given = {
         "probe_allow_private": args.allow_private,
         "probe_timeout": args.probe_timeout,
@@ -182,7 +181,8 @@ def _probe_settings(args: argparse.Namespace, settings: Settings) -> Settings:
         misused = [flags[name] for name in given if name in flags]
         if misused:
             raise UsageError(f"{', '.join(misused)} only makes sense with --probe")
-    return dataclasses.replace(settings, probe=bool(args.probe), **given)
+        return {"probe_cache": given["probe_cache"]} if "probe_cache" in given else {}
+    return {"probe": True, **given}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -246,8 +246,7 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown code or prefix {given!r}; `feedlint rules` lists them")
     paths = args.paths or ["."]
     resolved = _resolve_settings(args, paths)
-    settings = _probe_settings(args, resolved.settings)
-    resolved = dataclasses.replace(resolved, settings=settings)
+    settings = resolved.settings
     if settings.probe:
         from feedlint.probe import ProbeSettingsError, check_settings
 
@@ -383,6 +382,7 @@ def _resolve_settings(args: argparse.Namespace, paths: Sequence[str]) -> Resolve
         strict=args.strict,
         fix=args.fix and not args.diff,
         diff=args.diff,
+        probe=_probe_flags(args),
     )
     try:
         if args.isolated:
