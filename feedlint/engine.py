@@ -392,17 +392,25 @@ class Linter:
                 result.diagnostics.sort(key=Diagnostic.sort_key)
 
     def attach(self, files: list[FileResult], produced: Iterable[tuple[str, Finding]]) -> None:
-        """Add findings made after the run (by the link probe) to their files; each
-        finding's span is already set."""
+        """Add findings made after the run (by the link probe) to their files, through
+        the files' ``noqa`` directives; each finding's span is already set."""
         by_path = {f.path: f for f in files}
         touched = set()
         for path, finding in produced:
             target = by_path.get(path)
-            if target is not None:
+            if target is None:
+                continue
+            suppressor = target.suppressor
+            if suppressor is None:
                 target.diagnostics.extend(self.diagnose(path, None, [finding]))
-                touched.add(path)
+            else:
+                placed = self.place(path, None, [finding], only_selected=False)
+                target.diagnostics.extend(self.select(path, suppressor.silence(placed)))
+            touched.add(path)
         for path in touched:
             by_path[path].diagnostics.sort(key=Diagnostic.sort_key)
+        for file in files:
+            file.suppressor = None
 
 
 def _internal_error(what: str, err: BaseException) -> Finding:

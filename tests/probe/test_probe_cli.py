@@ -212,3 +212,12 @@ def json_diagnostics(stdout: bytes) -> list[object]:
     import json
 
     return list(json.loads(stdout)["diagnostics"])
+
+
+def test_noqa_silences_a_probe_finding(cli, tmp_path: Path, server: Server) -> None:
+    gone = server.route("/gone", Reply(404))
+    text = article(gone).replace(f'webUrl: "{gone}"', f'webUrl: "{gone}"  # noqa: FL601')
+    write_article(tmp_path, "quiet.md", text)
+    write_article(tmp_path, "loud.md", article(gone))
+    run = cli(["check", *PROBE_FLAGS, "quiet.md", "loud.md"], cwd=tmp_path)
+    assert [(d["file"], d["code"]) for d in run.json()["diagnostics"]] == [("loud.md", "FL601")]
