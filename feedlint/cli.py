@@ -13,7 +13,7 @@ import textwrap
 import time
 import traceback
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from feedlint import __version__
 from feedlint.diagnostics import Severity
@@ -103,12 +103,86 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only the report: no summary line, no note about --output-file")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="show the traceback of feedlint's own failures")
+    _add_probe_arguments(check)
 
     rule = commands.add_parser("rule", help="explain one code: what, why, example, fix")
     rule.add_argument("code", metavar="CODE")
     commands.add_parser("rules", help="list every code")
     commands.add_parser("schema", help="print the built-in article schema")
     return parser
+
+
+def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
+    probe = check.add_argument_group(
+        "link checking", "fetch every URL the articles mention and report what is broken"
+    )
+    probe.add_argument("--probe", action="store_true",
+                       help="check every link and image over the network (FL6xx)")
+    probe.add_argument("--allow-private", action="store_true", default=None,
+                       help="let --probe reach loopback and private addresses (your intranet)")
+    probe.add_argument("--probe-timeout", type=_positive_float, default=None, metavar="SECONDS",
+                       help="seconds one attempt may take, body included (default: 10)")
+    probe.add_argument("--probe-concurrency", type=_positive_int, default=None, metavar="N",
+                       help="requests in flight at once (default: 64)")
+    probe.add_argument("--probe-per-host", type=_positive_int, default=None, metavar="N",
+                       help="requests in flight at once to one host (default: 8)")
+    probe.add_argument("--probe-retries", type=_natural_int, default=None, metavar="N",
+                       help="retries after 5xx, 408, 429, timeouts and resets (default: 2)")
+    probe.add_argument("--probe-exclude", action="append", default=None, metavar="REGEX",
+                       help="do not probe URLs matching this regular expression (repeatable)")
+    probe.add_argument("--no-cache", action="store_true", default=None,
+                       help="neither read nor write the probe cache")
+
+
+def _positive_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not number > 0 or number == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    return number
+
+
+def _positive_int(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+    return int(value)
+
+
+def _natural_int(value: str) -> int:
+    if not value.isdigit():
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}")
+    return int(value)
+
+
+def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The --probe flags given, as Settings fields; a probe flag without --probe is an
+    error (the configuration file's probe keys only apply when probing)."""
+    given = {
+        "probe_allow_private": args.allow_private,
+        "probe_timeout": args.probe_timeout,
+        "probe_concurrency": args.probe_concurrency,
+        "probe_per_host": args.probe_per_host,
+        "probe_retries": args.probe_retries,
+        "probe_exclude": tuple(args.probe_exclude) if args.probe_exclude else None,
+        "probe_cache": False if args.no_cache else None,
+    }
+    given = {name: value for name, value in given.items() if value is not None}
+    if not args.probe:
+        flags = {
+            "probe_allow_private": "--allow-private",
+            "probe_timeout": "--probe-timeout",
+            "probe_concurrency": "--probe-concurrency",
+            "probe_per_host": "--probe-per-host",
+            "probe_retries": "--probe-retries",
+            "probe_exclude": "--probe-exclude",
+        }
+        misused = [flags[name] for name in given if name in flags]
+        if misused:
+            raise UsageError(f"{', '.join(misused)} only makes sense with --probe")
+        return {"probe_cache": given["probe_cache"]} if "probe_cache" in given else {}
+    return {"probe": True, **given}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -173,6 +247,13 @@ def _check(args: argparse.Namespace) -> int:
     paths = args.paths or ["."]
     resolved = _resolve_settings(args, paths)
     settings = resolved.settings
+    if settings.probe:
+        from feedlint.probe import ProbeSettingsError, check_settings
+
+        try:
+            check_settings(settings)
+        except ProbeSettingsError as err:
+            raise UsageError(str(err)) from err
     if args.show_settings:
         from feedlint.config import render
 
@@ -204,6 +285,10 @@ def _check(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from err
     started = time.perf_counter()
     result = linter.run(candidates)
+    if settings.probe:
+        from feedlint.probe import probe_result
+
+        probe_result(linter, result, progress=sys.stderr.isatty())
     elapsed = time.perf_counter() - started
     if settings.diff or settings.fix:
         fixed = _report_fixes(result, would=settings.diff, quiet=args.quiet)
@@ -297,6 +382,7 @@ def _resolve_settings(args: argparse.Namespace, paths: Sequence[str]) -> Resolve
         strict=args.strict,
         fix=args.fix and not args.diff,
         diff=args.diff,
+        probe=_probe_flags(args),
     )
     try:
         if args.isolated:

@@ -98,6 +98,8 @@ class CommandLine:
     strict: bool = False
     fix: bool = False
     diff: bool = False
+    #: ``--probe`` and its flags, as Settings fields (``probe_timeout``: 5.0).
+    probe: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -323,6 +325,101 @@ def _schema(value: Any, where: str, root: str) -> str:
     return path
 
 
+# -- the link probe's keys (used by --probe only) ---------------------------------
+
+
+def _number(value: Any, where: str, *, minimum: float, above: bool = False) -> float:
+    ok = isinstance(value, int | float) and not isinstance(value, bool)
+    if not ok or value < minimum or (above and value == minimum):
+        bound = f"above {minimum:g}" if above else f"at least {minimum:g}"
+        raise ConfigError(f"{where}: expected a number {bound}, got {_toml(value)}")
+    return float(value)
+
+
+def _whole(value: Any, where: str, *, minimum: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+        raise ConfigError(f"{where}: expected a whole number of at least {minimum}, "
+                          f"got {_toml(value)}")
+    return value
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: expected true or false, got {_toml(value)}")
+    return value
+
+
+def _text(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{where}: expected a string, got {_toml(value)}")
+    return value
+
+
+def _path(value: Any, where: str, root: str) -> str:
+    """A path relative to the configuration file's folder."""
+    return os.path.normpath(os.path.join(root, os.path.expanduser(_text(value, where))))
+
+
+def _patterns(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of regular expressions such as "
+                          f"[\"^https://www\\\\.example\\\\.com/\"], got {_toml(value)}")
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as err:
+            raise ConfigError(
+                f"{where}: {pattern!r} is not a regular expression ({err})"
+            ) from None
+    return tuple(value)
+
+
+def _networks(value: Any, where: str) -> tuple[str, ...]:
+    import ipaddress
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of networks such as [\"10.1.0.0/16\"], "
+                          f"got {_toml(value)}")
+    for network in value:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as err:
+            raise ConfigError(f"{where}: {err}") from None
+    return tuple(value)
+
+
+def _statuses(value: Any, where: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and 100 <= v <= 999 for v in value
+    ):
+        raise ConfigError(f"{where}: expected a list of HTTP status codes such as [403], "
+                          f"got {_toml(value)}")
+    return tuple(value)
+
+
+#: The probe's keys (each the Settings field of the same name, ``-`` for ``_``).
+#: ``probe`` itself is not among them: a run touches the network only when asked to.
+_PROBE_KEYS: dict[str, Any] = {
+    "probe-allow-private": lambda v, w, r: _flag(v, w),
+    "probe-allow-networks": lambda v, w, r: _networks(v, w),
+    "probe-concurrency": lambda v, w, r: _whole(v, w, minimum=1),
+    "probe-per-host": lambda v, w, r: _whole(v, w, minimum=1),
+    "probe-timeout": lambda v, w, r: _number(v, w, minimum=0, above=True),
+    "probe-retries": lambda v, w, r: _whole(v, w, minimum=0),
+    "probe-backoff": lambda v, w, r: _number(v, w, minimum=0),
+    "probe-retry-after-cap": lambda v, w, r: _number(v, w, minimum=0),
+    "probe-max-redirects": lambda v, w, r: _whole(v, w, minimum=0),
+    "probe-image-bytes": lambda v, w, r: _size(v, w),
+    "probe-user-agent": lambda v, w, r: _text(v, w),
+    "probe-exclude": lambda v, w, r: _patterns(v, w),
+    "probe-accept-status": lambda v, w, r: _statuses(v, w),
+    "probe-cache": lambda v, w, r: _flag(v, w),
+    "probe-cache-ttl": lambda v, w, r: _number(v, w, minimum=0, above=True),
+    "probe-cache-dir": _path,
+    "probe-ca-bundle": _path,
+}
+
+
 #: Keys of the feedlint table, and how each is read (value, where, root) -> setting.
 _KEYS: dict[str, Any] = {
     "select": lambda v, w, r: _codes(v, w),
@@ -335,6 +432,7 @@ _KEYS: dict[str, Any] = {
     "include": lambda v, w, r: _strings(v, w),
     "schema": _schema,
     "max-file-size": lambda v, w, r: _size(v, w),
+    **_PROBE_KEYS,
 }
 
 
@@ -416,6 +514,7 @@ def read_table(config: ConfigFile) -> tuple[dict[str, Any], dict[str, dict[str, 
     options: dict[str, dict[str, Any]] = {}
     modules = option_modules()
     allowed = sorted(_KEYS) + sorted(modules)
+    listed = sorted(key for key in _KEYS if key not in _PROBE_KEYS)
     for raw_key, value in config.table.items():
         key = _canonical(raw_key)
         if key in _KEYS and not (key in modules and isinstance(value, dict)):
@@ -428,8 +527,10 @@ def read_table(config: ConfigFile) -> tuple[dict[str, Any], dict[str, dict[str, 
             )
             raise ConfigError(
                 f"{config.where(raw_key)}: unknown key{_suggest(key, allowed)}; allowed keys: "
-                f"{', '.join(sorted(_KEYS))}"
+                f"{', '.join(listed)}"
                 + (f", and the option tables {tables}" if tables else "")
+                + "; --probe also reads the probe-* keys (`feedlint check --show-settings` "
+                "lists them)"
             )
         if not isinstance(value, dict):
             raise ConfigError(
@@ -504,6 +605,15 @@ def resolve(command_line: CommandLine, config: ConfigFile | None) -> Resolved:
         if given:
             rule_options[name] = dict(given)
 
+    defaults = Settings()
+    probe = {
+        key.replace("-", "_"): from_file(key, getattr(defaults, key.replace("-", "_")))
+        for key in _PROBE_KEYS
+    }
+    for name, value in cli.probe.items():
+        probe[name] = value
+        origins[name.replace("_", "-")] = COMMAND_LINE
+
     settings = Settings(
         select=select,
         ignore=ignore,
@@ -520,6 +630,7 @@ def resolve(command_line: CommandLine, config: ConfigFile | None) -> Resolved:
         strict=cli.strict,
         fix=cli.fix,
         diff=cli.diff,
+        **probe,
     )
     return Resolved(settings, config, origins)
 
@@ -556,12 +667,18 @@ def render(resolved: Resolved) -> str:
         ("include", list(s.include)),
         ("schema", s.schema),
         ("max-file-size", s.max_file_size),
+        *((key, getattr(s, key.replace("-", "_"))) for key in _PROBE_KEYS),
     ]
     for key, value in values:
         if key == "schema" and s.schema is None:
             lines.append(f"# schema: the built-in schema  # {origins.get(key, DEFAULT)}")
             continue
+        if value is None:
+            lines.append(f"# {key}: not set  # {origins.get(key, DEFAULT)}")
+            continue
         lines.append(f"{key} = {_toml(value)}  # {origins.get(key, DEFAULT)}")
+    if s.probe:
+        lines.append(f"# links are probed (--probe)  # {origins.get('probe', DEFAULT)}")
     for name, module in option_modules().items():
         lines.append("")
         lines.append(f"[{name}]")

@@ -89,6 +89,8 @@ class Linter:
         for module in MODULES:
             if module.check is None and module.collect is None:
                 continue
+            if module.probe_only and not settings.probe:
+                continue
             if not self.selector.any_enabled(rule.code for rule in module.rules):
                 continue
             options = {name: option.default for name, option in module.options.items()}
@@ -388,6 +390,27 @@ class Linter:
             if unused:
                 result.diagnostics.extend(self.diagnose(result.path, None, unused))
                 result.diagnostics.sort(key=Diagnostic.sort_key)
+
+    def attach(self, files: list[FileResult], produced: Iterable[tuple[str, Finding]]) -> None:
+        """Add findings made after the run (by the link probe) to their files, through
+        the files' ``noqa`` directives; each finding's span is already set."""
+        by_path = {f.path: f for f in files}
+        touched = set()
+        for path, finding in produced:
+            target = by_path.get(path)
+            if target is None:
+                continue
+            suppressor = target.suppressor
+            if suppressor is None:
+                target.diagnostics.extend(self.diagnose(path, None, [finding]))
+            else:
+                placed = self.place(path, None, [finding], only_selected=False)
+                target.diagnostics.extend(self.select(path, suppressor.silence(placed)))
+            touched.add(path)
+        for path in touched:
+            by_path[path].diagnostics.sort(key=Diagnostic.sort_key)
+        for file in files:
+            file.suppressor = None
 
 
 def _internal_error(what: str, err: BaseException) -> Finding:

@@ -45,3 +45,41 @@ class Settings:
     fix: bool = False
     #: ``--diff``: compute the fixes and keep their diff, never write.
     diff: bool = False
+
+    # -- link probing (--probe): see feedlint.probe -----------------------
+    #: Fetch every URL the articles mention (the only setting that touches the network).
+    probe: bool = False
+    #: Let the probe reach loopback, private, link-local and other non-public addresses.
+    probe_allow_private: bool = False
+    #: Non-public networks (CIDR) the probe may reach without --allow-private.
+    probe_allow_networks: tuple[str, ...] = ()
+    #: Requests in flight at once, over all hosts.
+    probe_concurrency: int = 64
+    #: Requests in flight at once to one host name.
+    probe_per_host: int = 8
+    #: Seconds one attempt may take, connection and body included.
+    probe_timeout: float = 10.0
+    #: Retries after a 5xx, 408, 429, timeout or reset.
+    probe_retries: int = 2
+    #: First backoff delay in seconds (doubled at each retry, with jitter).
+    probe_backoff: float = 0.5
+    #: The longest Retry-After waited for; a longer one is reported at once.
+    probe_retry_after_cap: float = 60.0
+    #: Redirects followed before giving up.
+    probe_max_redirects: int = 10
+    #: Bytes of an image read at most to find its size.
+    probe_image_bytes: int = 256 * 1024
+    #: The User-Agent header; None means ``feedlint/<version> (+link check)``.
+    probe_user_agent: str | None = None
+    #: Regular expressions: a URL that matches one (re.search) is not probed.
+    probe_exclude: tuple[str, ...] = ()
+    #: Status codes accepted as fine besides 2xx (e.g. 403 for a site that blocks bots).
+    probe_accept_status: tuple[int, ...] = ()
+    #: Reuse probe results younger than this many seconds (failures are never kept).
+    probe_cache: bool = True
+    probe_cache_ttl: float = 86400.0
+    #: Where the probe cache lives; None means ``.feedlint_cache/probe`` in the current folder.
+    probe_cache_dir: str | None = None
+    #: CA certificates (a PEM file) for https links, e.g. an intranet's own CA;
+    #: None means the certifi bundle.
+    probe_ca_bundle: str | None = None

@@ -9,7 +9,7 @@ Codes come in families, one hundred each:
   ``FL5xx`` the secured field (:mod:`~feedlint.rules.secured`), related items
   (:mod:`~feedlint.rules.related`) and duplicates across files
   (:mod:`~feedlint.rules.duplicates`): the content rules
-- ``FL6xx`` links checked with ``--probe``
+- ``FL6xx`` links checked with ``--probe`` (:mod:`~feedlint.rules.links`)
 - ``FL8xx`` suppression comments (:mod:`feedlint.rules.noqa`)
 - ``FL9xx`` feedlint's own failures (:mod:`feedlint.rules.internal`)
 
@@ -24,6 +24,7 @@ from feedlint.rules import (
     file_syntax,
     images,
     internal,
+    links,
     noqa,
     related,
     schema_shape,
@@ -41,6 +42,7 @@ MODULES: tuple[RuleModule, ...] = (
     secured.MODULE,
     related.MODULE,
     duplicates.MODULE,
+    links.MODULE,
     noqa.MODULE,
     internal.MODULE,
 )

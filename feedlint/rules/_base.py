@@ -102,6 +102,8 @@ class RuleModule:
     collect: Collect | None = None
     across: Across | None = None
     options: Mapping[str, Option] = field(default_factory=dict)
+    #: Its codes come from fetching URLs: ``collect`` runs only with ``--probe``.
+    probe_only: bool = False
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
