@@ -8,20 +8,20 @@ errors are ranked and a pointer that already has a finding gets no second one.
 
 from __future__ import annotations
 
-import difflib
-import hashlib
 import json
-from collections.abc import Iterable, Iterator
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from feedlint.diagnostics import Finding
 from feedlint.document import escape_pointer_token, human_path
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from jsonschema.exceptions import ValidationError
     from jsonschema.protocols import Validator
 
@@ -61,12 +61,26 @@ _TYPE_NAMES = {
 }
 
 
+BUILTIN_SOURCE = "built-in article schema"
+
+
 class SchemaError(Exception):
     """The schema itself cannot be used (unreadable, not JSON, not a valid schema)."""
 
 
 def builtin_schema_text() -> str:
-    return resources.files("feedlint").joinpath("data/article.schema.json").read_text("utf-8")
+    # A plain file read: importlib.resources (and pathlib) cost more to import than
+    # the whole check of one article.
+    try:
+        with open(_BUILTIN_PATH, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError:  # installed as a zip: let importlib find it
+        from importlib import resources
+
+        return resources.files("feedlint").joinpath("data/article.schema.json").read_text("utf-8")
+
+
+_BUILTIN_PATH = os.path.join(os.path.dirname(__file__), "data", "article.schema.json")
 
 
 @dataclass(frozen=True)
@@ -79,7 +93,7 @@ class ArticleSchema:
 
     @classmethod
     def builtin(cls) -> ArticleSchema:
-        return cls._from_text(builtin_schema_text(), "built-in article schema")
+        return cls._from_text(builtin_schema_text(), BUILTIN_SOURCE)
 
     @classmethod
     def load(cls, path: str | Path | None) -> ArticleSchema:
@@ -87,7 +101,8 @@ class ArticleSchema:
         if path is None:
             return cls.builtin()
         try:
-            text = Path(path).read_text("utf-8")
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
         except (OSError, UnicodeDecodeError) as err:
             raise SchemaError(f"cannot read the schema {path}: {err}") from err
         return cls._from_text(text, str(path))
@@ -102,8 +117,34 @@ class ArticleSchema:
             ) from err
         if not isinstance(schema, dict):
             raise SchemaError(f"{source}: a JSON Schema must be a JSON object")
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        from feedlint._hashing import blake2b
+
+        digest = blake2b(text.encode("utf-8"), digest_size=32).hexdigest()
         return cls(schema, source, digest)
+
+    @property
+    def builtin_source(self) -> bool:
+        return self.source == BUILTIN_SOURCE
+
+    @cached_property
+    def fast(self) -> Callable[[Any], bool] | None:
+        """The compiled yes/no validator, or None when the schema needs jsonschema."""
+        from feedlint.fastschema import Unsupported, compile_schema
+
+        try:
+            return compile_schema(self.schema)
+        except (Unsupported, re.error, RecursionError):
+            return None
+
+    def ensure_usable(self) -> None:
+        """Raise :class:`SchemaError` now for a schema that cannot be used.
+
+        A user's schema is checked against its metaschema by jsonschema; the
+        built-in one is known good (a test checks it), so a run that meets only
+        valid articles never imports jsonschema.
+        """
+        if not self.builtin_source:
+            self.validator  # noqa: B018
 
     @cached_property
     def validator(self) -> Validator:
@@ -120,7 +161,14 @@ class ArticleSchema:
         return cls(self.schema)
 
     def check(self, data: Any) -> list[Finding]:
-        """One finding per problem the schema sees in ``data``."""
+        """One finding per problem the schema sees in ``data``.
+
+        The compiled fast path answers for a valid article; jsonschema explains
+        an invalid one (and answers alone for a schema the fast path cannot compile).
+        """
+        fast = self.fast
+        if fast is not None and fast(data):
+            return []
         return list(_findings(self.validator.iter_errors(data), self.schema))
 
 
@@ -193,6 +241,8 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
             child = f"{pointer}/{escape_pointer_token(extra)}"
             where = "" if not pointer else f" in {path}"
             message = f'unknown field "{extra}"{where}'
+            import difflib
+
             close = difflib.get_close_matches(extra, sorted(allowed), n=1, cutoff=0.75)
             if close:
                 message += f': did you mean "{close[0]}"?'
