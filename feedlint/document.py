@@ -53,15 +53,23 @@ class LineIndex:
     never used; its character offsets are.
     """
 
-    __slots__ = ("_starts", "_text")
+    __slots__ = ("_lazy_starts", "_text")
 
     def __init__(self, text: str) -> None:
         self._text = text
-        # An array of machine integers: 8 bytes a line, where a list of ints costs
-        # about 36 (a 5 MiB file of empty lines would need 190 MB).
-        starts = array("q", [0])
-        starts.extend(match.end() for match in _NEWLINE.finditer(text))
-        self._starts = starts
+        # Built on first use: a clean file never needs a line number.
+        self._lazy_starts: array[int] | None = None
+
+    @property
+    def _starts(self) -> array[int]:
+        starts = self._lazy_starts
+        if starts is None:
+            # An array of machine integers: 8 bytes a line, where a list of ints
+            # costs about 36 (a 5 MiB file of empty lines would need 190 MB).
+            starts = array("q", [0])
+            starts.extend(match.end() for match in _NEWLINE.finditer(self._text))
+            self._lazy_starts = starts
+        return starts
 
     @property
     def line_count(self) -> int:

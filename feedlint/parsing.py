@@ -24,17 +24,48 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
 from feedlint.diagnostics import Finding, Span
 from feedlint.document import Article, LineIndex, SourceMap, escape_pointer_token
 
-try:
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _Loader = yaml.SafeLoader
+#: PyYAML's pure-Python Reader compiles this at import (yaml/reader.py): a class
+#: spanning all of Unicode, which costs Python's re about 5 ms, a tenth of a
+#: one-file run, though feedlint parses with libyaml and never uses that Reader.
+YAML_NON_PRINTABLE = (
+    "[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010ffff]"
+)
+#: The same set of characters, written as the (small) complement.
+YAML_NON_PRINTABLE_SMALL = (
+    "[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]"
+)
+
+
+def _prime_yaml_reader() -> None:
+    """Let ``import yaml`` find its Reader's pattern already compiled.
+
+    ``re`` keeps compiled patterns in a cache keyed by their text; the equivalent
+    small pattern is compiled and stored under the original text, so the import
+    gets it at the cost of a dictionary lookup. Where ``re`` keeps its cache some
+    other way (another Python), nothing happens and the import compiles as usual.
+    """
+    import sys
+
+    if "yaml.reader" in sys.modules:
+        return
+    cache = getattr(re, "_cache", None)
+    if isinstance(cache, dict):
+        cache[(str, YAML_NON_PRINTABLE, 0)] = re.compile(YAML_NON_PRINTABLE_SMALL)
+
+
+_prime_yaml_reader()
+
+import yaml  # noqa: E402 - after priming its pattern
+from yaml.constructor import SafeConstructor  # noqa: E402
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # noqa: E402
+
+#: PyYAML's C parser (libyaml), about ten times faster than its pure-Python one.
+#: Without it feedlint still works, slowly, and the command line says so once.
+HAVE_LIBYAML = hasattr(yaml, "CSafeLoader")
+_BaseLoader: type = yaml.CSafeLoader if HAVE_LIBYAML else yaml.SafeLoader
 
 #: Deepest nesting accepted (an article is about six levels deep).
 MAX_DEPTH = 64
@@ -77,8 +108,32 @@ _FOREIGN_BOMS = (
 )
 _FENCE = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
 _CLOSING_FENCE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+#: Scalars kept as their text (timestamps stay strings, for the schema and rules).
+_TEXT_TAGS = frozenset({_STR, _TIMESTAMP})
 
 _constructor = SafeConstructor()
+
+#: Plain scalar -> its implicit tag, for the short values that recur in every
+#: article (keys, ``true``, ``article``): PyYAML's resolver tries a list of
+#: regular expressions on each one, and that is a third of the time of a compose.
+_PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_TAGS_MAX = 4096
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc]
+    """The safe loader with a memo in front of the implicit tag resolver."""
+
+    def resolve(self, kind: type, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if not implicit[0]:
+                return _STR  # quoted, or plain but not resolvable: a string
+            tag = _PLAIN_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(value) <= 40 and len(_PLAIN_TAGS) < _PLAIN_TAGS_MAX:
+                    _PLAIN_TAGS[value] = tag
+            return tag
+        return _MAP if kind is MappingNode else _SEQ
 
 
 @dataclass(slots=True)
@@ -167,7 +222,7 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
                 "then another `---`",
                 lines.line_span(1),
             )
-        closing = _CLOSING_FENCE.search(text, opening.end())
+        closing = _closing_fence(text, opening.end())
         if closing is None:
             return _whole_file(
                 "FL002",
@@ -470,7 +525,7 @@ class _Builder:
                 return None
             self._check_tag(node, _MAP)
             mapping: dict[str, Any] = {}
-            key_lines: dict[str, int] = {}
+            key_starts: dict[str, int] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, ScalarNode):
                     self.findings.append(
@@ -485,24 +540,32 @@ class _Builder:
                 key_start = self._at(key_node.start_mark)
                 if key_node.tag == _BOOL and not key_node.style:
                     self._truthy(key_node)
-                if key in key_lines:
+                if key in key_starts:
+                    line = self.lines.position(key_starts[key])[0]
                     self.findings.append(
                         Finding(
                             "FL005",
-                            f"duplicate key {key!r}: it is already set on line {key_lines[key]}, "
+                            f"duplicate key {key!r}: it is already set on line {line}, "
                             "and a YAML loader keeps only the last one; remove one of them",
                             span=self.node_span(key_node),
                         )
                     )
-                key_lines[key] = self.lines.position(key_start)[0]
-                child = f"{pointer}/{escape_pointer_token(key)}"
+                key_starts[key] = key_start
+                if "~" in key or "/" in key:
+                    child = f"{pointer}/{escape_pointer_token(key)}"
+                else:
+                    child = f"{pointer}/{key}"
                 nodes[child] = (
                     key_start,
                     self._at(key_node.end_mark),
                     self._at(value_node.start_mark),
                     self._at(value_node.end_mark),
                 )
-                mapping[key] = self.build(value_node, child, nodes, depth + 1)
+                # Most values are strings: no call for them.
+                if type(value_node) is ScalarNode and value_node.tag in _TEXT_TAGS:
+                    mapping[key] = value_node.value
+                else:
+                    mapping[key] = self.build(value_node, child, nodes, depth + 1)
             return mapping
         if isinstance(node, SequenceNode):
             if not self._enter(node, depth, len(node.value)):
@@ -517,7 +580,10 @@ class _Builder:
                     self._at(item_node.start_mark),
                     self._at(item_node.end_mark),
                 )
-                items.append(self.build(item_node, child, nodes, depth + 1))
+                if type(item_node) is ScalarNode and item_node.tag in _TEXT_TAGS:
+                    items.append(item_node.value)
+                else:
+                    items.append(self.build(item_node, child, nodes, depth + 1))
             return items
         assert isinstance(node, ScalarNode)
         return self._scalar(node)
@@ -561,6 +627,16 @@ class _Builder:
             return node.value
         try:
             if tag == _INT:
+                value = node.value
+                # Plain decimal needs no YAML 1.1 rules (0o, 0x, 0b, 1_000, 1:30, 012).
+                digits = value[1:] if value[:1] == "-" else value
+                if (
+                    len(digits) < 19
+                    and digits.isascii()
+                    and digits.isdigit()
+                    and (digits[0] != "0" or digits == "0")
+                ):
+                    return int(value)
                 number = _constructor.construct_yaml_int(node)
                 if number.bit_length() > _MAX_INT_BITS:
                     # Python would refuse to write it out in a message again.
@@ -627,6 +703,21 @@ class _Builder:
                 span=self.node_span(node),
             )
         )
+
+
+def _closing_fence(text: str, start: int) -> re.Match[str] | None:
+    """The first line ``---`` at or after ``start`` (a line start), or None: a
+    ``str.find`` for each candidate rather than a MULTILINE scan of the body."""
+    pos = start
+    while True:
+        if text.startswith("---", pos):
+            match = _CLOSING_FENCE.match(text, pos)
+            if match is not None:
+                return match
+        pos = text.find("\n---", pos)
+        if pos == -1:
+            return None
+        pos += 1
 
 
 def _short_tag(tag: str) -> str:
