@@ -7,11 +7,10 @@ found, 2 a usage error, an unusable schema or feedlint's own failure.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
-import textwrap
 import time
-import traceback
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -19,9 +18,12 @@ from feedlint import __version__
 from feedlint.diagnostics import Severity
 
 if TYPE_CHECKING:
+    from feedlint.cache import ResultCache
     from feedlint.config import Resolved
-    from feedlint.engine import RunResult
+    from feedlint.discovery import Candidate
+    from feedlint.engine import Linter, RunResult
     from feedlint.reporters import Reporter
+    from feedlint.settings import Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -38,10 +40,64 @@ def _patterns(value: str) -> list[str]:
     return [part.strip() for part in value.split(",") if part.strip()]
 
 
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = 0
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (1 or more)")
+    return jobs
+
+
+def _shard(value: str) -> tuple[int, int]:
+    index, _, count = value.partition("/")
+    try:
+        k, n = int(index), int(count)
+    except ValueError:
+        k = n = 0
+    if not 1 <= k <= n:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not a shard K/N with 1 <= K <= N (for example 2/4)"
+        )
+    return k, n
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's formatter, sized as shutil.get_terminal_size() would size it.
+
+    argparse builds a formatter for every add_argument() and asks shutil for the
+    terminal's width each time; importing shutil (with bz2, lzma and zlib) costs
+    more start-up than a one-file check.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = _terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+def _terminal_columns() -> int:
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 def build_parser() -> argparse.ArgumentParser:
     from feedlint.reporters import REPORTERS
 
     parser = argparse.ArgumentParser(
+        formatter_class=_HelpFormatter,
         prog="feedlint",
         description="Lint news article files: YAML front matter checked against a JSON "
         "Schema and content rules, every problem at its exact line.",
@@ -49,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"feedlint {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    check = commands.add_parser("check", help="lint article files (the default command)")
+    check = commands.add_parser("check", help="lint article files (the default command)",
+                                formatter_class=_HelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
     check.add_argument(
         "--format",
@@ -103,12 +160,35 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only the report: no summary line, no note about --output-file")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="show the traceback of feedlint's own failures")
+    # Speed and scale: processes, the result cache (--no-cache is with --probe's
+    # options below: it turns off both caches), CI shards.
+    check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                       help="lint in N processes (default: the CPU count; a run with few "
+                       "files to lint uses one)")
+    check.add_argument("--cache-dir", metavar="DIR",
+                       help="the result cache's folder (default: $FEEDLINT_CACHE_DIR or "
+                       ".feedlint_cache)")
+    check.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                       help="lint only part K of N of the files, split by a hash of each "
+                       "path (one part per CI job; `feedlint merge` joins their JSON reports)")
     _add_probe_arguments(check)
 
-    rule = commands.add_parser("rule", help="explain one code: what, why, example, fix")
+    merge = commands.add_parser(
+        "merge", help="merge the JSON reports of --shard runs into one report",
+        formatter_class=_HelpFormatter,
+    )
+    merge.add_argument("reports", nargs="+", metavar="REPORT",
+                       help="files written by `feedlint check --format json`")
+    merge.add_argument("--format", choices=("json", "text"), default="json",
+                       help="output format (default: json)")
+    merge.add_argument("--strict", action="store_true", help="warnings fail too")
+
+    rule = commands.add_parser("rule", help="explain one code: what, why, example, fix",
+                               formatter_class=_HelpFormatter)
     rule.add_argument("code", metavar="CODE")
-    commands.add_parser("rules", help="list every code")
-    commands.add_parser("schema", help="print the built-in article schema")
+    commands.add_parser("rules", help="list every code", formatter_class=_HelpFormatter)
+    commands.add_parser("schema", help="print the built-in article schema",
+                        formatter_class=_HelpFormatter)
     return parser
 
 
@@ -131,7 +211,8 @@ def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
     probe.add_argument("--probe-exclude", action="append", default=None, metavar="REGEX",
                        help="do not probe URLs matching this regular expression (repeatable)")
     probe.add_argument("--no-cache", action="store_true", default=None,
-                       help="neither read nor write the probe cache")
+                       help="neither read nor write the caches: the result cache of "
+                       "unchanged files, and the probe cache")
 
 
 def _positive_float(value: str) -> float:
@@ -201,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _explain_rule(args.code, sys.stdout)
         if args.command == "rules":
             return _list_rules(sys.stdout)
+        if args.command == "merge":
+            return _merge(args)
         if args.command == "schema":
             from feedlint.schema import builtin_schema_text
 
@@ -219,6 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     except Exception as err:  # noqa: BLE001 - one clear line, not a traceback
         if verbose:
+            import traceback
+
             traceback.print_exc()
         print(f"feedlint: internal error: {type(err).__name__}: {err}", file=sys.stderr)
         if not verbose:
@@ -246,7 +331,12 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown code or prefix {given!r}; `feedlint rules` lists them")
     paths = args.paths or ["."]
     resolved = _resolve_settings(args, paths)
-    settings = resolved.settings
+    settings = dataclasses.replace(
+        resolved.settings,
+        jobs=args.jobs,
+        cache=not args.no_cache,
+        cache_dir=args.cache_dir,
+    )
     if settings.probe:
         from feedlint.probe import ProbeSettingsError, check_settings
 
@@ -273,6 +363,10 @@ def _check(args: argparse.Namespace) -> int:
         )
     except DiscoveryError as err:
         raise UsageError(str(err)) from err
+    if args.shard is not None:
+        from feedlint.discovery import shard
+
+        candidates = shard(candidates, *args.shard)
     if args.show_files:
         for candidate in candidates:
             print(candidate.display)
@@ -280,11 +374,15 @@ def _check(args: argparse.Namespace) -> int:
     reporter_class = choose_reporter(args, os.environ)
     try:
         linter = Linter(settings)
-        linter.schema.validator  # noqa: B018 - fail now on an unusable schema
+        linter.schema.ensure_usable()
     except SchemaError as err:
         raise UsageError(str(err)) from err
+    cache = _open_cache(settings, linter, candidates)
     started = time.perf_counter()
-    result = linter.run(candidates)
+    result = linter.run(candidates, jobs=_resolve_jobs(settings), cache=cache)
+    if cache is not None and cache.disabled:
+        _warn(cache.disabled)
+    _warn_without_libyaml()
     if settings.probe:
         from feedlint.probe import probe_result
 
@@ -428,19 +526,96 @@ def _prepare_stdout(reporter: Reporter) -> None:
     """Machine formats are UTF-8 whatever the locale (JSON must be); text for people
     follows the locale, and a character it cannot encode is written as an escape,
     not a crash."""
-    from feedlint.reporters.statistics import TextStatisticsReporter
     from feedlint.reporters.text import TextReporter
 
     reconfigure = getattr(sys.stdout, "reconfigure", None)
     if reconfigure is None or reporter.adapts_to_encoding:
         return
+    for_people = isinstance(reporter, TextReporter)
+    if not for_people and "feedlint.reporters.statistics" in sys.modules:
+        # Only a --statistics run has imported it (an import saved on every other run).
+        from feedlint.reporters.statistics import TextStatisticsReporter
+
+        for_people = isinstance(reporter, TextStatisticsReporter)
     try:
-        if isinstance(reporter, TextReporter | TextStatisticsReporter):
+        if for_people:
             reconfigure(errors="backslashreplace")
         else:
             reconfigure(encoding="utf-8", errors="strict")
     except (ValueError, OSError):  # already written to, or not reconfigurable
         pass
+
+
+def _warn(message: str) -> None:
+    print(f"feedlint: warning: {message}", file=sys.stderr)
+
+
+def _warn_without_libyaml() -> None:
+    parsing = sys.modules.get("feedlint.parsing")  # None: nothing was parsed
+    if parsing is not None and not parsing.HAVE_LIBYAML:
+        _warn(
+            "PyYAML has no libyaml (its C parser), so parsing is 5-10 times slower; "
+            "install a PyYAML wheel built with libyaml"
+        )
+
+
+def _resolve_jobs(settings: Settings) -> int:
+    from feedlint.parallel import default_jobs
+
+    return settings.jobs or default_jobs()
+
+
+def _open_cache(
+    settings: Settings, linter: Linter, candidates: Sequence[Candidate]
+) -> ResultCache | None:
+    """The run's result cache, or None (``--no-cache``, only stdin, or not writable)."""
+    from feedlint.cache import ResultCache, default_cache_dir, ensure_cache_root, use_derived
+
+    if not settings.cache or all(c.stdin_bytes is not None for c in candidates):
+        return None
+    if settings.fix or settings.diff:
+        # A fixed file's result is what is left after its fixes, with a report of
+        # them; neither is what the file's content alone gives. Not cached.
+        return None
+    root = settings.cache_dir or default_cache_dir()
+    try:
+        ensure_cache_root(root)
+    except OSError as err:
+        _warn(f"the result cache is off: cannot write {root}: {err.strerror or err}")
+        return None
+    use_derived(root)
+    return ResultCache.for_run(root, settings, linter.schema)
+
+
+def _merge(args: argparse.Namespace) -> int:
+    import json
+
+    from feedlint.merge import ReportError, merge_reports, read_report
+
+    try:
+        merged = merge_reports([read_report(path) for path in args.reports])
+    except ReportError as err:
+        raise UsageError(str(err)) from err
+    severities = [d["severity"] for d in merged["diagnostics"]]
+    if args.format == "json":
+        json.dump(merged, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        from feedlint.reporters.text import plural
+
+        for d in merged["diagnostics"]:
+            sys.stdout.write(f"{d['file']}:{d['line']}:{d['column']}: {d['code']} {d['message']}\n")
+        sys.stdout.write(
+            f"{plural(severities.count('error'), 'error')}, "
+            f"{plural(severities.count('warning'), 'warning')} "
+            f"in {plural(merged['files_checked'], 'file')}\n"
+        )
+    sys.stdout.flush()
+    if any(d["code"].startswith("FL9") for d in merged["diagnostics"]):
+        return EXIT_ERROR
+    if "error" in severities or (args.strict and "warning" in severities):
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _explain_rule(code: str, out: TextIO) -> int:
@@ -455,6 +630,8 @@ def _explain_rule(code: str, out: TextIO) -> int:
 
 def render_rule(rule: object) -> str:
     """A rule's documentation as ``feedlint rule CODE`` prints it."""
+    import textwrap
+
     from feedlint.rules import Rule
 
     assert isinstance(rule, Rule)

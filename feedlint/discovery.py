@@ -13,7 +13,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +60,31 @@ def display_path(path: str) -> str:
     except ValueError:  # another drive on Windows
         relative = path
     return printable(path if relative.startswith("..") else relative)
+
+
+def _display_under(root: str) -> Callable[[str], str]:
+    """:func:`display_path` for the paths found under the folder ``root``, without a
+    ``relpath`` (two ``abspath`` and a ``getcwd``) per file: each is the root's
+    display path joined with the rest of the path, which the walk built by joining
+    names to ``root``."""
+    try:
+        relative_root = os.path.relpath(root)
+    except ValueError:  # another drive on Windows
+        relative_root = root
+    if relative_root.startswith(".."):
+        return lambda path: printable(path)  # outside the current folder: as given
+    skip = len(root)
+
+    def display(path: str) -> str:
+        if not path.startswith(root):
+            return display_path(path)
+        rest = path[skip:].lstrip(os.sep)
+        shown = printable(rest if relative_root == "." else os.path.join(relative_root, rest))
+        # The same text as the path (a relative root): keep one string, not two, per
+        # file, which counts for an archive of 100,000 files.
+        return path if shown == path else shown
+
+    return display
 
 
 class _GitIgnore:
@@ -167,19 +192,32 @@ def discover(
     """
     seen: set[str] = set()
     found: list[Candidate] = []
+    real_folders: dict[str, str] = {}
+
+    def real_path(path: str) -> str:
+        # os.path.realpath looks at every component of every path; a folder's real
+        # path is worked out once, and only a file that is a link needs its own.
+        folder, name = os.path.split(path)
+        real_folder = real_folders.get(folder)
+        if real_folder is None:
+            real_folder = real_folders[folder] = os.path.realpath(folder or ".")
+        if name and not os.path.islink(path):
+            return os.path.join(real_folder, name)
+        return os.path.realpath(path)
 
     def add(candidate: Candidate) -> None:
-        real = os.path.realpath(candidate.path)
+        real = real_path(candidate.path)
         if real not in seen:
             seen.add(real)
             found.append(candidate)
 
     for given in paths:
         if os.path.isdir(given):
+            display = _display_under(given)
             for path, error in _walk(given, exclude, include):
                 add(
                     Candidate(
-                        path, display_path(path), explicit=False, bare=is_bare(path), error=error
+                        path, display(path), explicit=False, bare=is_bare(path), error=error
                     )
                 )
         elif os.path.lexists(given):
@@ -336,4 +374,25 @@ def read_stdin_candidate(data: bytes, filename: str | None) -> Candidate:
     return Candidate(name, name, explicit=True, bare=is_bare(name), stdin_bytes=data)
 
 
-__all__ = ["Candidate", "DiscoveryError", "discover", "read_stdin_candidate"]
+def in_shard(display: str, index: int, count: int) -> bool:
+    """Whether the file named ``display`` belongs to shard ``index`` (1-based) of ``count``.
+
+    Decided by a hash of the path alone (as displayed, with ``/`` separators),
+    not its position: adding or removing a file moves no other file to another
+    shard, and every CI job of a matrix computes the same split.
+    """
+    from feedlint._hashing import blake2b
+
+    name = display.replace(os.sep, "/").encode("utf-8", "surrogateescape")
+    bucket = int.from_bytes(blake2b(name, digest_size=8).digest(), "big") % count
+    return bucket == index - 1
+
+
+def shard(candidates: Sequence[Candidate], index: int, count: int) -> list[Candidate]:
+    """The candidates of shard ``index`` of ``count`` (see :func:`in_shard`)."""
+    return [c for c in candidates if in_shard(c.display, index, count)]
+
+
+__all__ = [
+    "Candidate", "DiscoveryError", "discover", "in_shard", "read_stdin_candidate", "shard",
+]

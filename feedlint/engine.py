@@ -18,7 +18,6 @@ import contextlib
 import errno
 import os
 import stat
-import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from feedlint.diagnostics import MAX_MESSAGE, Diagnostic, Finding, Severity, Span, printable
 from feedlint.discovery import Candidate
 from feedlint.document import Article
-from feedlint.parsing import parse
 from feedlint.rules import MODULES, RuleContext, RuleModule, rule_for
 from feedlint.schema import ArticleSchema
 from feedlint.selection import CodeSelector, FileIgnores
@@ -35,6 +33,7 @@ from feedlint.settings import Settings
 from feedlint.suppression import Suppressor
 
 if TYPE_CHECKING:
+    from feedlint.cache import ResultCache
     from feedlint.fixing import FixReport
 
 
@@ -52,6 +51,9 @@ class FileResult:
     suppressor: Suppressor | None = None
     #: What ``--fix``/``--diff`` did to this file.
     fixing: FixReport | None = None
+    #: A check that reads the clock reported something: the result may change
+    #: with time alone, so the result cache does not keep it.
+    clock_dependent: bool = False
 
 
 @dataclass(slots=True)
@@ -142,6 +144,14 @@ class Linter:
         Whatever goes wrong inside (a crash in the parser, the schema check, a rule
         or a fix) becomes an FL900 diagnostic on this file, and the run goes on.
         """
+        raw = self.read(candidate)
+        if isinstance(raw, FileResult):
+            return raw
+        return self.lint_raw(candidate, raw)
+
+    def read(self, candidate: Candidate) -> bytes | FileResult:
+        """The file's bytes, or the result that says why they cannot be linted
+        (FL013 unreadable, FL010 too large); never raises."""
         try:
             if candidate.error is not None:
                 finding = Finding("FL013", candidate.error, span=Span(1, 1, 1, 2))
@@ -155,6 +165,16 @@ class Linter:
                 raw = read
             if len(raw) > self.settings.max_file_size:
                 return self._result(candidate.display, None, [self._too_large(len(raw))])
+            return raw
+        except Exception as err:  # noqa: BLE001 - one file must not stop the run
+            return FileResult(
+                candidate.display,
+                [_crash_diagnostic(candidate.display, "feedlint", err)],
+            )
+
+    def lint_raw(self, candidate: Candidate, raw: bytes) -> FileResult:
+        """Lint one file given the bytes :meth:`read` returned; never raises."""
+        try:
             if not candidate.explicit and not candidate.bare and not _opens_with_fence(raw):
                 return FileResult(candidate.display, skipped=True)
             article, result = self.lint_article(candidate.display, raw, bare=candidate.bare)
@@ -220,12 +240,16 @@ class Linter:
     ) -> tuple[Article | None, FileResult]:
         """Lint one article given its bytes; also return the parsed article (for fixing)."""
         try:
+            # Imported here: a run served by the result cache never parses YAML.
+            from feedlint.parsing import parse
+
             parsed = parse(path, raw, bare=bare)
         except Exception as err:  # noqa: BLE001 - a parser crash is this file's problem
             return None, FileResult(path, [_crash_diagnostic(path, "the parser", err)])
         findings = list(parsed.findings)
         article = parsed.article
         facts: dict[str, Any] = {}
+        clock_dependent = False
         if article is not None:
             invalid: frozenset[str] = frozenset()
             if self.schema_enabled:
@@ -241,17 +265,26 @@ class Linter:
                 )
             now = self.settings.now or datetime.now(UTC)
             for module, options in self.modules:
-                context = RuleContext(options=options, invalid=invalid, now=now)
+                context = _ClockWatch(options=options, invalid=invalid, now=now)
+                before = len(findings)
                 try:
                     if module.check is not None:
                         findings.extend(module.check(article, context))
+                    if context.read_clock and len(findings) > before:
+                        clock_dependent = True
                     if module.collect is not None:
+                        context = _ClockWatch(options=options, invalid=invalid, now=now)
                         facts[module.name] = module.collect(article, context)
+                        clock_dependent = clock_dependent or context.read_clock
                 except Exception as err:  # noqa: BLE001 - a crashing check must not stop the run
                     findings.append(_internal_error(f"the {module.name} check", err))
+        # A "now" fixed in the settings is part of the cache key: nothing then moves.
+        clock_dependent = clock_dependent and self.settings.now is None
         suppressor = Suppressor.scan(article) if article is not None else None
         if suppressor is None:
-            return article, FileResult(path, self.diagnose(path, article, findings), facts=facts)
+            result = FileResult(path, self.diagnose(path, article, findings), facts=facts)
+            result.clock_dependent = clock_dependent
+            return article, result
         placed = suppressor.silence(self.place(path, article, findings, only_selected=False))
         placed += self.place(path, article, suppressor.invalid)
         if not any(d.code == "FL900" for d in placed):
@@ -264,6 +297,7 @@ class Linter:
             )
             placed += self.place(path, article, unused)
         result = FileResult(path, self.select(path, placed), facts=facts)
+        result.clock_dependent = clock_dependent
         if self.pending_codes or self.reported_later:
             result.suppressor = suppressor
         return article, result
@@ -337,8 +371,18 @@ class Linter:
 
     # -- many files -------------------------------------------------------
 
-    def run(self, candidates: Sequence[Candidate]) -> RunResult:
-        files = [r for r in self.lint_all(candidates) if not r.skipped]
+    def run(
+        self,
+        candidates: Sequence[Candidate],
+        *,
+        jobs: int = 1,
+        cache: ResultCache | None = None,
+    ) -> RunResult:
+        """Lint every candidate (in ``jobs`` processes, through ``cache``), then the
+        checks across files. Results come in the candidates' order whatever ``jobs``."""
+        from feedlint.parallel import lint_many
+
+        files = [r for r in lint_many(self, candidates, jobs=jobs, cache=cache) if not r.skipped]
         self.finish(files)
         return RunResult(files)
 
@@ -413,8 +457,31 @@ class Linter:
             file.suppressor = None
 
 
+class _ClockWatch(RuleContext):
+    """A rule context that notes whether the check looked at ``now``.
+
+    A check that reads the clock and reports something (a date in the future)
+    gives a result that time alone can change; the result cache skips such files.
+    A check that reads it and finds nothing is stable: time only moves on.
+    """
+
+    read_clock = False
+    _now: datetime | None = None
+
+    @property
+    def now(self) -> datetime | None:
+        object.__setattr__(self, "read_clock", True)
+        return self._now
+
+    @now.setter
+    def now(self, value: datetime | None) -> None:
+        object.__setattr__(self, "_now", value)
+
+
 def _internal_error(what: str, err: BaseException) -> Finding:
     """FL900 naming what crashed, the exception and where it was raised."""
+    import traceback
+
     where = traceback.extract_tb(err.__traceback__)[-1] if err.__traceback__ else None
     place = f" at {os.path.basename(where.filename)}:{where.lineno}" if where else ""
     detail = str(err)

@@ -83,3 +83,11 @@ class Settings:
     #: CA certificates (a PEM file) for https links, e.g. an intranet's own CA;
     #: None means the certifi bundle.
     probe_ca_bundle: str | None = None
+
+    # -- speed and scale: see feedlint.parallel and feedlint.cache -------------
+    #: Worker processes; None means the CPU count (small runs use one anyway).
+    jobs: int | None = None
+    #: Reuse results of unchanged files from the result cache.
+    cache: bool = True
+    #: Where the cache lives; None means $FEEDLINT_CACHE_DIR or ``.feedlint_cache``.
+    cache_dir: str | None = None
