@@ -27,10 +27,8 @@ fragment are dropped.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from urllib.parse import urlsplit
 
 #: The AMP Cache operated by Google.
@@ -39,12 +37,25 @@ GOOGLE_CACHE = "cdn.ampproject.org"
 MAX_LABEL = 63
 
 # The script classes of the reference generator: a host whose Unicode form has
-# characters of both is not given a human-readable subdomain.
-_LTR = re.compile(
+# characters of both is not given a human-readable subdomain. Compiled on first
+# use (only a non-ASCII host needs them): their wide ranges cost milliseconds.
+_LTR = (
     "[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02b8\u0300-\u0590\u0800-\u1fff"
     "\u200e\u2c00-\ufb1c\ufe00-\ufe6f\ufefd-\uffff]"
 )
-_RTL = re.compile("[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]")
+_RTL = "[\u0591-\u06ef\u06fa-\u07ff\u200f\ufb1d-\ufdff\ufe70-\ufefc]"
+
+
+@cache
+def _script(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _mixes_scripts(unicode_host: str) -> bool:
+    # An ASCII host has no right-to-left character.
+    return not unicode_host.isascii() and bool(
+        _script(_LTR).search(unicode_host) and _script(_RTL).search(unicode_host)
+    )
 
 _KINDS = frozenset({"c", "i", "r", "v"})
 
@@ -74,6 +85,9 @@ def ascii_host(host: str) -> str:
 
 
 def _fallback(host: str) -> str:
+    import base64
+    import hashlib
+
     digest = hashlib.sha256(ascii_host(host).encode("ascii")).digest()
     return base64.b32encode(digest).decode("ascii").lower().rstrip("=")
 
@@ -85,7 +99,7 @@ def cache_subdomain(host: str) -> str:
     if not host:
         raise AmpCacheError("the URL has no host")
     unicode_host = ".".join(_decode_label(label) for label in host.split("."))
-    if "." not in host or (_LTR.search(unicode_host) and _RTL.search(unicode_host)):
+    if "." not in host or _mixes_scripts(unicode_host):
         return _fallback(host)
     subdomain = unicode_host.replace("-", "--").replace(".", "-")
     if len(subdomain) >= 4 and subdomain[2] == "-" and subdomain[3] == "-":

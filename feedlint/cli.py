@@ -419,8 +419,9 @@ def choose_reporter(args: argparse.Namespace, environ: Mapping[str, str]) -> typ
     ``--statistics`` takes text or json; asked for another format, it is a usage error,
     and a default that is neither gives way to text."""
     from feedlint.reporters import REPORTERS
-    from feedlint.reporters.statistics import STATISTICS_FORMATS, STATISTICS_REPORTERS
 
+    if args.statistics:
+        from feedlint.reporters.statistics import STATISTICS_FORMATS, STATISTICS_REPORTERS
     name = args.format
     if name is None:
         name = environ.get("FEEDLINT_FORMAT") or None

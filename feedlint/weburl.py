@@ -10,7 +10,6 @@ for the rule to put after the field's name.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -57,6 +56,8 @@ def _describe_char(char: str) -> str:
         return "a tab"
     if char in "\r\n":
         return "a line break"
+    import unicodedata
+
     name = unicodedata.name(char, "")
     code = f"U+{ord(char):04X}"
     if unicodedata.category(char) == "Cc":

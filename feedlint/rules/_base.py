@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from feedlint.diagnostics import Finding, Severity
 from feedlint.document import Article
@@ -72,23 +72,23 @@ class RuleContext:
             pointer = pointer.rsplit("/", 1)[0]
 
 
-class Check(Protocol):
-    def __call__(self, article: Article, context: RuleContext) -> Iterable[Finding]: ...
+if TYPE_CHECKING:  # for type checkers only: creating Protocol classes costs start-up time
 
+    class Check(Protocol):
+        def __call__(self, article: Article, context: RuleContext) -> Iterable[Finding]: ...
 
-class Collect(Protocol):
-    """Keep what a check across files needs of one article (picklable, small)."""
+    class Collect(Protocol):
+        """Keep what a check across files needs of one article (picklable, small)."""
 
-    def __call__(self, article: Article, context: RuleContext) -> Any: ...
+        def __call__(self, article: Article, context: RuleContext) -> Any: ...
 
+    class Across(Protocol):
+        """Findings that need every file: given (path, collected) pairs and the module's
+        options, yield (path, finding) with the finding's span already set."""
 
-class Across(Protocol):
-    """Findings that need every file: given (path, collected) pairs and the module's
-    options, yield (path, finding) with the finding's span already set."""
-
-    def __call__(
-        self, gathered: Sequence[tuple[str, Any]], options: Mapping[str, Any]
-    ) -> Iterable[tuple[str, Finding]]: ...
+        def __call__(
+            self, gathered: Sequence[tuple[str, Any]], options: Mapping[str, Any]
+        ) -> Iterable[tuple[str, Finding]]: ...
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ predate its article beyond a tolerance; and, when switched on, files numbered
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -195,10 +194,12 @@ def _impossible(year: int, month: int, day: int, hour: int, minute: int, second:
         return "there is no year 0000 (years run from 0001)"
     if not 1 <= month <= 12:
         return f"there is no month {month:02d}"
-    days = calendar.monthrange(year, month)[1]
+    days = 31 if month == 12 else (date(year, month + 1, 1) - date(year, month, 1)).days
     if not 1 <= day <= days:
         if day == 0:
             return "there is no day 00"
+        import calendar
+
         name = calendar.month_name[month]
         return f"{name} {year} has {days} days, not {day}"
     if hour > 23:
