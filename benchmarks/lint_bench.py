@@ -1,0 +1,296 @@
+"""feedlint against check-jsonschema, side by side in one run.
+
+    pip install '.[test]' -r benchmarks/requirements.txt
+    python benchmarks/lint_bench.py                 # cold, warm and one file: 2,000 articles
+    python benchmarks/lint_bench.py --scaling       # also 1k, 10k, 100k articles, with peak RSS
+    python benchmarks/lint_bench.py --threshold     # where several processes start to pay
+
+Both tools run as ``python -m <tool>`` with this interpreter (no shell wrapper in
+front of either), on the same deterministic corpus (``benchmarks/corpus.py``):
+feedlint lints the article files with every rule on; check-jsonschema validates
+the same front matter, written as bare YAML files, against feedlint's own
+``schemas/article.schema.json``. Each case is timed several times and the median
+is reported (wall-clock time of the whole command, start-up included).
+
+- cold: ``feedlint check --no-cache -q CORPUS``;
+- warm: ``feedlint check -q --cache-dir DIR CORPUS`` after one run that filled DIR;
+- one file: ``feedlint check --cache-dir DIR one.md`` where DIR is kept from an
+  earlier run but holds no result for the file (the pre-commit case: a file
+  that just changed, linted and stored);
+- scaling: ``feedlint check --no-cache -q CORPUS`` at each size, with the peak RSS
+  of the largest process and of all of feedlint's processes together.
+
+Other work on the machine skews every figure: the load average is printed
+before and after; run it on a quiet machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SCHEMA = ROOT / "schemas" / "article.schema.json"
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402 - benchmarks/ is not a package
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDLINT_")}
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("NO_COLOR", None)
+    # Both tools run with their bytecode cached, as an installed package has it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def feedlint(*args: str) -> list[str]:
+    return [sys.executable, "-m", "feedlint", *args]
+
+
+def peer(files: Sequence[str]) -> list[str]:
+    return [sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMA), *files]
+
+
+def timed(command: list[str], cwd: Path, expect: int = 0) -> float:
+    start = time.perf_counter()
+    proc = subprocess.run(command, cwd=cwd, env=environment(), capture_output=True)
+    elapsed = time.perf_counter() - start
+    if proc.returncode != expect:
+        sys.exit(f"{' '.join(command[:6])} ... exited {proc.returncode}, expected {expect}:\n"
+                 f"{proc.stdout.decode()[-2000:]}{proc.stderr.decode()[-2000:]}")
+    return elapsed
+
+
+def median_of(runs: int, command: list[str], cwd: Path, before: object = None) -> float:
+    times = []
+    for _ in range(runs):
+        if callable(before):
+            before()
+        times.append(timed(command, cwd))
+    return statistics.median(times)
+
+
+def peak_memory(command: list[str], cwd: Path) -> tuple[float, int, int]:
+    """Wall time, the peak RSS of the largest process (getrusage of the children)
+    and the peak of the sum over the process tree (sampled from /proc), in KiB."""
+    sampler = (
+        "import resource, subprocess, sys, time, json\n"
+        "def tree_rss(pid):\n"
+        "    total, stack = 0, [pid]\n"
+        "    while stack:\n"
+        "        p = stack.pop()\n"
+        "        try:\n"
+        "            for line in open(f'/proc/{p}/status'):\n"
+        "                if line.startswith('VmRSS:'):\n"
+        "                    total += int(line.split()[1])\n"
+        "            for task in __import__('os').listdir(f'/proc/{p}/task'):\n"
+        "                stack += [int(c) for c in open(f'/proc/{p}/task/{task}/children')"
+        ".read().split()]\n"
+        "        except OSError:\n"
+        "            pass\n"
+        "    return total\n"
+        "start = time.perf_counter()\n"
+        "proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+        "peak = 0\n"
+        "while proc.poll() is None:\n"
+        "    peak = max(peak, tree_rss(proc.pid))\n"
+        "    time.sleep(0.02)\n"
+        "wall = time.perf_counter() - start\n"
+        "largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps([wall, largest, peak, proc.returncode]))\n"
+    )
+    import json
+
+    out = subprocess.run([sys.executable, "-c", sampler, *command], cwd=cwd, env=environment(),
+                         capture_output=True, text=True, check=True)
+    wall, largest, total, code = json.loads(out.stdout)
+    if code != 0:
+        sys.exit(f"{' '.join(command)} exited {code}")
+    return wall, largest, max(total, largest)
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return (f"{model}, {os.cpu_count()} CPUs{memory}; {platform.system()} "
+            f"{platform.release()}; Python {platform.python_version()}")
+
+
+def load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def row(tool: str, case: str, files: int, wall: float, ratio: str) -> str:
+    return f"| {tool} | {case} | {files:,} | {wall:.3f} | {files / wall:,.0f} | {ratio} |"
+
+
+def compare(args: argparse.Namespace, work: Path) -> list[str]:
+    paths = corpus.generate(str(work / "corpus"), args.files)
+    bare = corpus.write_bare_yaml(paths, str(work / "bare"))
+    one_md, one_yaml = Path(paths[0]), Path(bare[0])
+    rel = [os.path.relpath(p, work) for p in bare]
+    cache = work / "cache"
+
+    # The corpus must lint clean: a benchmark of linting, not of reporting. These
+    # first runs also leave both tools' bytecode compiled.
+    timed(feedlint("check", "--no-cache", "-q", "corpus"), work)
+    if not args.skip_peer:
+        timed(peer([str(one_yaml)]), work)
+
+    lines = [
+        "| tool | case | files | wall (s, median) | files/s | check-jsonschema / feedlint |",
+        "|---|---|---:|---:|---:|---:|",
+    ]
+    cold = median_of(args.runs, feedlint("check", "--no-cache", "-q", "corpus"), work)
+    timed(feedlint("check", "-q", "--cache-dir", str(cache), "corpus"), work)
+    warm = median_of(args.runs, feedlint("check", "-q", "--cache-dir", str(cache), "corpus"),
+                     work)
+    # The pre-commit case: the cache folder is there from earlier commits (with the
+    # data derived once, such as the parsed Public Suffix List), but the file has
+    # just changed, so its result is not: it is linted and stored.
+    hook_cache = work / "hook-cache"
+    timed(feedlint("check", "--cache-dir", str(hook_cache), str(one_md)), work)
+
+    def forget_results() -> None:
+        shutil.rmtree(hook_cache / "lint", ignore_errors=True)
+
+    single = median_of(args.runs * 2, feedlint("check", "--cache-dir", str(hook_cache),
+                                               str(one_md)), work, before=forget_results)
+    if args.skip_peer:
+        lines.append(row("feedlint", "cold, every rule, --no-cache", args.files, cold, "-"))
+        lines.append(row("feedlint", "warm (cache, unchanged files)", args.files, warm, "-"))
+        lines.append(row("feedlint", "one file (pre-commit)", 1, single, "-"))
+        return lines
+    peer_many = median_of(args.peer_runs, peer(rel), work)
+    peer_one = median_of(args.runs * 2, peer([str(one_yaml)]), work)
+    lines.append(row("check-jsonschema", "schema only", args.files, peer_many, "1"))
+    lines.append(row("feedlint", "cold, every rule, --no-cache", args.files, cold,
+                     f"**{peer_many / cold:.1f}x**"))
+    lines.append(row("feedlint", "warm (cache, unchanged files)", args.files, warm,
+                     f"**{peer_many / warm:.1f}x**"))
+    lines.append(row("check-jsonschema", "one file", 1, peer_one, "1"))
+    lines.append(row("feedlint", "one file (pre-commit)", 1, single,
+                     f"**{peer_one / single:.1f}x**"))
+    return lines
+
+
+def scaling(args: argparse.Namespace, work: Path) -> list[str]:
+    lines = [
+        "| files | wall (s) | files/s | s per 1k files | peak RSS, largest process | "
+        "peak RSS, all processes |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for size in args.sizes:
+        folder = work / f"scale-{size}"
+        corpus.generate(str(folder), size)
+        wall, largest, total = peak_memory(feedlint("check", "--no-cache", "-q", folder.name),
+                                           work)
+        lines.append(f"| {size:,} | {wall:.2f} | {size / wall:,.0f} | {wall / size * 1000:.3f} "
+                     f"| {largest / 1024:.0f} MiB | {total / 1024:.0f} MiB |")
+        shutil.rmtree(folder, ignore_errors=True)
+    return lines
+
+
+def threshold(args: argparse.Namespace, work: Path) -> list[str]:
+    """One process against two, in-process (start-up is the same for both), by size."""
+    sys.path.insert(0, str(ROOT))
+    from feedlint import parallel
+    from feedlint.discovery import discover
+    from feedlint.engine import Linter
+    from feedlint.settings import Settings
+
+    paths = corpus.generate(str(work / "threshold"), max(args.threshold_sizes))
+    linter = Linter(Settings())
+    saved = parallel.PARALLEL_THRESHOLD
+    parallel.PARALLEL_THRESHOLD = 0
+    lines = ["| files | one process (ms) | two processes (ms) |", "|---:|---:|---:|"]
+    try:
+        for size in args.threshold_sizes:
+            candidates = discover(paths[:size])
+            cells = []
+            for jobs in (1, 2):
+                times = []
+                for _ in range(args.runs):
+                    start = time.perf_counter()
+                    list(parallel.lint_many(linter, candidates, jobs=jobs))
+                    times.append(time.perf_counter() - start)
+                cells.append(f"{statistics.median(times) * 1000:.0f}")
+            lines.append(f"| {size} | {cells[0]} | {cells[1]} |")
+    finally:
+        parallel.PARALLEL_THRESHOLD = saved
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=2000, help="corpus size (default 2000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of feedlint per case")
+    parser.add_argument("--peer-runs", type=int, default=3,
+                        help="timed runs of check-jsonschema on the whole corpus")
+    parser.add_argument("--skip-peer", action="store_true", help="feedlint alone")
+    parser.add_argument("--scaling", action="store_true", help="also 1k, 10k and 100k files")
+    parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[1000, 10000, 100000], help="sizes for --scaling")
+    parser.add_argument("--threshold", action="store_true",
+                        help="one process against two, by number of files")
+    parser.add_argument("--threshold-sizes", type=lambda s: [int(x) for x in s.split(",")],
+                        default=[25, 50, 100, 150, 200, 300, 500])
+    parser.add_argument("--workdir", help="keep the corpus here (default: a temporary folder)")
+    args = parser.parse_args()
+
+    if not args.skip_peer and shutil.which("check-jsonschema") is None:
+        try:
+            import check_jsonschema  # noqa: F401
+        except ImportError:
+            sys.exit("check-jsonschema is not installed: pip install -r "
+                     "benchmarks/requirements.txt (or pass --skip-peer)")
+    work = Path(args.workdir or tempfile.mkdtemp(prefix="feedlint-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {machine()}")
+    print(f"load average before: {load()}")
+    print(f"command: python benchmarks/lint_bench.py {' '.join(sys.argv[1:])}".rstrip())
+    print()
+    try:
+        print("\n".join(compare(args, work)))
+        if args.threshold:
+            print()
+            print("\n".join(threshold(args, work)))
+        if args.scaling:
+            print()
+            print("\n".join(scaling(args, work)))
+    finally:
+        if not args.workdir:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(f"load average after: {load()}")
+
+
+if __name__ == "__main__":
+    main()
