@@ -1,0 +1,107 @@
+"""Several processes give exactly what one gives, in the same order."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from feedlint.discovery import discover
+from feedlint.document import Article
+from feedlint.engine import Linter
+from feedlint.parallel import PARALLEL_THRESHOLD, lint_many
+from feedlint.rules import RuleContext, RuleModule
+from feedlint.settings import Settings
+from tests.conftest import run_feedlint
+from tests.helpers import load_corpus_module
+
+linux_only = pytest.mark.skipif(
+    sys.platform != "linux", reason="the test's own rule module reaches workers by fork"
+)
+
+
+def make_archive(folder: Path, count: int) -> Path:
+    """A corpus with a broken file every seventh one, in several ways."""
+    corpus = load_corpus_module()
+    root = folder / "archive"
+    paths = corpus.generate(str(root), count, per_feed=100)
+    breakages = (
+        lambda t: t.replace("title:", "titel:", 1),
+        lambda t: t.replace("quality: ", "quality: -", 1),
+        lambda t: t.replace("published: true", "published: yes", 1),
+        lambda t: t.replace("---\n", "---\n[", 1),
+        lambda t: t.replace("webUrl: \"https", "webUrl: \"ftp", 1),
+        lambda t: t[:4] + t[4:].replace("\n---\n", "\n", 1),
+    )
+    for index, path in enumerate(paths[::7]):
+        text = Path(path).read_text("utf-8")
+        Path(path).write_text(breakages[index % len(breakages)](text), encoding="utf-8")
+    return root
+
+
+def test_jobs_give_the_same_json_as_one_process(tmp_path: Path) -> None:
+    make_archive(tmp_path, PARALLEL_THRESHOLD + 60)
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        run = run_feedlint(["check", "--no-cache", "--format", "json", "--jobs", jobs, "archive"],
+                           cwd=tmp_path)
+        assert run.returncode == 1, run.stderr
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    report = __import__("json").loads(outputs[0])
+    assert report["files_checked"] == PARALLEL_THRESHOLD + 60
+    assert len({d["code"] for d in report["diagnostics"]}) >= 5
+    # Through the cache (cold, then warm), still the same bytes.
+    for _ in range(2):
+        run = run_feedlint(["check", "--format", "json", "--jobs", "2", "archive"], cwd=tmp_path)
+        assert run.stdout == outputs[0]
+
+
+def _pid(article: Article, context: RuleContext) -> Any:
+    return (os.getpid(), article.data.get("webUrl"))
+
+
+#: Notes which process linted each file (the real duplicates rule, FL520, does
+#: the check across files).
+PID = RuleModule(name="pid", rules=(), collect=_pid)
+
+
+def run_with(paths: list[str], jobs: int) -> tuple[list[Any], list[int]]:
+    linter = Linter(Settings())
+    linter.modules.append((PID, {}))
+    results = list(lint_many(linter, discover(paths), jobs=jobs))
+    linter.finish(results)
+    shown = [(r.path, [d.as_json() for d in r.diagnostics], r.facts["pid"][1] if r.facts else None)
+             for r in results]
+    pids = [r.facts["pid"][0] for r in results if r.facts]
+    return shown, pids
+
+
+@linux_only
+def test_results_come_in_order_with_their_facts_for_checks_across_files(tmp_path: Path) -> None:
+    root = make_archive(tmp_path, PARALLEL_THRESHOLD + 40)
+    # One article twice (the 104th, which make_archive left intact): a duplicate
+    # whose two copies are linted by different workers.
+    source = sorted((root / "feed-001").iterdir())[3]
+    (root / "feed-000" / "9999_copy.md").write_bytes(source.read_bytes())
+    serial, serial_pids = run_with([str(root)], jobs=1)
+    parallel, parallel_pids = run_with([str(root)], jobs=2)
+    assert parallel == serial
+    assert [path for path, _, _ in serial] == [c.display for c in discover([str(root)])]
+    assert set(serial_pids) == {os.getpid()}
+    # The first file here (what it sets up is inherited), the others in 2 workers.
+    assert parallel_pids[0] == os.getpid() and os.getpid() not in parallel_pids[1:]
+    assert len(set(parallel_pids[1:])) == 2
+    duplicates = [path for path, diagnostics, _ in parallel
+                  if any(d["code"] == "FL520" for d in diagnostics)]
+    assert sorted(Path(path).name for path in duplicates) == [source.name, "9999_copy.md"]
+
+
+@linux_only
+def test_a_small_run_stays_in_one_process(tmp_path: Path) -> None:
+    root = make_archive(tmp_path, PARALLEL_THRESHOLD - 1)
+    _, pids = run_with([str(root)], jobs=4)
+    assert set(pids) == {os.getpid()}
