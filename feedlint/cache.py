@@ -57,6 +57,7 @@ import struct
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedlint._hashing import blake2b
@@ -89,7 +90,7 @@ T = TypeVar("T")
 
 _MAGIC = b"FLC3"
 _DIGEST_SIZE = 16
-_FORMAT = 3
+_FORMAT = 4
 #: Bucket files per run key.
 BUCKETS = 64
 #: A record: entry name, content digest, stat signature, checksum, payload length.
@@ -120,7 +121,7 @@ def ensure_cache_root(root: str) -> None:
     """
     os.makedirs(root, exist_ok=True)
     for name, text in (
-        (".gitignore", "# Created by feedlint: this folder is a cache.\n*\n"),
+        (".gitignore", "*\n"),  # as the probe cache writes it
         (
             "CACHEDIR.TAG",
             "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -329,7 +330,14 @@ class ResultCache:
 
         name = self.entry_name(candidate)
         payload = pickle.dumps(
-            (_FORMAT, candidate.display, result.skipped, result.diagnostics, result.facts),
+            (
+                _FORMAT,
+                candidate.display,
+                result.skipped,
+                result.diagnostics,
+                result.facts,
+                result.suppressor,
+            ),
             protocol=pickle.HIGHEST_PROTOCOL,
         )
         self._stage_record(name, _pack(name, digest, signature, payload))
@@ -366,6 +374,8 @@ def signature(stat: os.stat_result, now_ns: int) -> bytes:
     size, and modification and change times (a write moves the change time, which
     no program can set back). :data:`NO_SIGNATURE` for a file changed within the
     last few seconds, where equal times do not prove equal content."""
+    if not S_ISREG(stat.st_mode):
+        return NO_SIGNATURE  # a pipe or a device named on the command line: read it
     changed = max(stat.st_mtime_ns, stat.st_ctime_ns)
     if now_ns - changed < RACY_WINDOW_NS:
         return NO_SIGNATURE
@@ -500,14 +510,18 @@ def _decode(payload: bytes, display: str) -> FileResult | None:
     from feedlint.engine import FileResult
 
     try:
-        version, stored_display, skipped, diagnostics, facts = pickle.loads(payload)
+        version, stored_display, skipped, diagnostics, facts, suppressor = pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a bad entry is a miss, whatever the reason
         return None
     if version != _FORMAT or stored_display != display:
         return None
     if not isinstance(diagnostics, list) or not isinstance(facts, dict):
         return None
-    return FileResult(display, diagnostics, skipped=bool(skipped), facts=facts)
+    # The file's noqa directives too (when the checks across files or the link
+    # probe still need them), as they stood before the checks across files.
+    return FileResult(
+        display, diagnostics, skipped=bool(skipped), facts=facts, suppressor=suppressor
+    )
 
 
 def _write_atomically(path: str, data: bytes) -> None:

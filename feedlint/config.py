@@ -31,7 +31,6 @@ a value must have the type of the option's default.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import re
@@ -246,6 +245,8 @@ def _toml(value: Any) -> str:
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only for a mistake in a configuration file
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

@@ -35,6 +35,7 @@ from feedlint.suppression import Suppressor
 if TYPE_CHECKING:
     from feedlint.cache import ResultCache
     from feedlint.fixing import FixReport
+    from feedlint.parsing import ParseResult
 
 
 @dataclass(slots=True)
@@ -240,9 +241,6 @@ class Linter:
     ) -> tuple[Article | None, FileResult]:
         """Lint one article given its bytes; also return the parsed article (for fixing)."""
         try:
-            # Imported here: a run served by the result cache never parses YAML.
-            from feedlint.parsing import parse
-
             parsed = parse(path, raw, bare=bare)
         except Exception as err:  # noqa: BLE001 - a parser crash is this file's problem
             return None, FileResult(path, [_crash_diagnostic(path, "the parser", err)])
@@ -455,6 +453,14 @@ class Linter:
             by_path[path].diagnostics.sort(key=Diagnostic.sort_key)
         for file in files:
             file.suppressor = None
+
+
+def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
+    """:func:`feedlint.parsing.parse`, imported on first use: a run served by the
+    result cache never loads a YAML parser."""
+    from feedlint.parsing import parse as parse_article
+
+    return parse_article(path, raw, bare=bare)
 
 
 class _ClockWatch(RuleContext):

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from feedlint.engine import FileResult, Linter, _internal_error
+from feedlint.engine import FileResult, Linter, _crash_diagnostic
 
 if TYPE_CHECKING:
     from feedlint.cache import ResultCache
@@ -48,46 +49,53 @@ def default_jobs() -> int:
 Stamp = tuple[bytes, bytes] | None
 
 
-def _stat_signature(candidate: Candidate) -> bytes:
+def _stat_signature(candidate: Candidate) -> bytes | None:
+    """The file's stat signature (see :func:`feedlint.cache.signature`), or None when
+    the cache must leave it alone: standard input, or not a regular file (a pipe
+    named on the command line can be read only once)."""
     # Taken before the file is read: a write after it moves the change time, so the
     # stored signature can only be older than the content, never newer.
     from feedlint.cache import NO_SIGNATURE, signature
 
+    if candidate.stdin_bytes is not None or candidate.error is not None:
+        return None
     try:
-        return signature(os.stat(candidate.path), time.time_ns())
+        info = os.stat(candidate.path)
     except OSError:
-        return NO_SIGNATURE
+        return NO_SIGNATURE  # reading it will say what is wrong
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return signature(info, time.time_ns())
 
 
 def lint_one(
     linter: Linter, candidate: Candidate, stamp_wanted: bool = False
 ) -> tuple[FileResult, Stamp]:
     """Read and lint one file; never raises. With ``stamp_wanted``, also the digest
-    and stat signature of what was linted (None for standard input or an
-    unreadable file)."""
+    and stat signature of what was linted (None for standard input, a file that
+    is not a regular file, or an unreadable one)."""
     try:
-        wanted = stamp_wanted and candidate.stdin_bytes is None
-        file_signature = _stat_signature(candidate) if wanted else b""
+        file_signature = _stat_signature(candidate) if stamp_wanted else None
         raw = linter.read(candidate)
         if isinstance(raw, FileResult):
             return raw, None
         stamp: Stamp = None
-        if wanted:
+        if file_signature is not None:
             from feedlint.cache import content_digest
 
             stamp = (content_digest(raw), file_signature)
         return linter.lint_raw(candidate, raw), stamp
     except Exception as err:  # noqa: BLE001 - one file's failure must not stop the run
-        error = linter.diagnose(candidate.display, None, [_internal_error("lint", err)])
-        return FileResult(candidate.display, error), None
+        crash = _crash_diagnostic(candidate.display, "feedlint", err)
+        return FileResult(candidate.display, [crash]), None
 
 
 def _look_up(linter: Linter, candidate: Candidate, cache: ResultCache) -> FileResult | None:
     """The cached result of one file, or None when it must be linted."""
-    if candidate.stdin_bytes is not None:
-        return None
     try:
         file_signature = _stat_signature(candidate)
+        if file_signature is None:
+            return None
         unchanged = cache.get_unchanged(candidate, file_signature)
         if unchanged is not None:
             return unchanged
