@@ -99,7 +99,8 @@ class Diagnostic:
 #: line), bidirectional overrides and isolates (they reorder what is shown), and
 #: lone surrogates (they cannot be encoded; file names that are not UTF-8 hold
 #: them).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNPRINTABLE_CHARS = "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+_unprintable: re.Pattern[str] | None = None
 #: The longest message written; longer ones are cut (a message is for a person).
 MAX_MESSAGE = 1000
 
@@ -124,8 +125,16 @@ def printable(text: str, limit: int | None = None) -> str:
     A byte of a non-UTF-8 file name (``\\udcff`` after surrogateescape) shows as
     the byte, ``\\xff``.
     """
+    global _unprintable
     if limit is not None and len(text) > limit:
         text = text[: limit - 3] + "..."
-    if _UNPRINTABLE.search(text) is None:
+    # Every character of the class is unprintable to str.isprintable() too: the
+    # usual text is answered without the pattern, compiled only when needed (its
+    # surrogate range costs a millisecond, every run).
+    if text.isprintable():
         return text
-    return _UNPRINTABLE.sub(_escape_char, text)
+    if _unprintable is None:
+        _unprintable = re.compile(_UNPRINTABLE_CHARS)
+    if _unprintable.search(text) is None:
+        return text
+    return _unprintable.sub(_escape_char, text)

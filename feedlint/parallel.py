@@ -29,10 +29,10 @@ if TYPE_CHECKING:
     from feedlint.settings import Settings
 
 #: Fewer files than this to lint (cache hits do not count) are linted in this
-#: process. On 2 cores (benchmarks/lint_bench.py --threshold): one process takes
-#: about 0.6 ms a file; two workers cost about 30 ms to start and a fifth more CPU
-#: per file (results travel back pickled), so they pay from about 150-200 files.
-PARALLEL_THRESHOLD = 150
+#: process. Measured on 2 cores (benchmarks/lint_bench.py --threshold, in one
+#: process, start-up aside): 100 files take 64 ms alone and 71 ms with two
+#: workers, 150 files 96 ms and 78 ms.
+PARALLEL_THRESHOLD = 120
 #: Files handed to a worker at a time (at most): fewer round trips, still balanced.
 _MAX_CHUNK = 64
 

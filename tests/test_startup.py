@@ -127,3 +127,15 @@ def test_the_public_suffix_rules_loaded_from_the_cache_answer_as_the_library_doe
     finally:
         cache.use_derived(None)
         domains._suffix_list.cache_clear()
+
+
+def test_printable_answers_printable_text_without_its_pattern() -> None:
+    import re
+
+    from feedlint import diagnostics
+
+    pattern = re.compile(diagnostics._UNPRINTABLE_CHARS)
+    # The shortcut holds: no character the pattern escapes is printable to Python.
+    assert not [c for c in range(0x110000) if pattern.match(chr(c)) and chr(c).isprintable()]
+    assert diagnostics.printable("a\tb\udcff\u202e") == "a\\tb\\xff\\u202e"
+    assert diagnostics.printable("plain – text ✓") == "plain – text ✓"
