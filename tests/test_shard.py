@@ -130,3 +130,44 @@ def test_paths_outside_the_current_folder_display_as_given(
         assert displays and all(d.startswith(given) for d in displays)
         assert all(d == display_path(os.path.join(given, os.path.basename(d)))
                    for d in displays)
+
+
+def test_the_readme_shard_workflow_runs_as_shown(archive: Path, tmp_path: Path) -> None:
+    """Every `feedlint` step of the README's matrix workflow, for each shard, then the
+    report job's merge: it fails the build exactly when one run over every file would."""
+    import glob
+    import re
+    import shlex
+
+    import yaml
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    start = readme.index("\n### Large archives")
+    (block,) = re.findall(r"```yaml\n(.*?)```", readme[start:readme.index("\n#### ", start)],
+                          re.S)
+    jobs = yaml.safe_load(block)["jobs"]
+    shards = jobs["lint"]["strategy"]["matrix"]["shard"]
+    def commands(job: str) -> list[str]:
+        return [s["run"] for s in jobs[job]["steps"] if s.get("run", "").startswith("feedlint")]
+
+    lint_steps, report_steps = commands("lint"), commands("report")
+    assert len(lint_steps) == 2 and len(report_steps) == 1
+    for part in shards:
+        for command in lint_steps:
+            words = shlex.split(command.replace("${{ matrix.shard }}", str(part)))
+            words = [w.replace(".", "archive") if w == "." else w for w in words]
+            run = run_feedlint(words[1:], cwd=tmp_path)
+            assert run.returncode == 0, run.stderr  # --exit-zero
+    (merge,) = report_steps
+    words = shlex.split(merge)
+    reports = [
+        found
+        for word in words[1:]
+        for found in (sorted(glob.glob(str(tmp_path / word))) if "*" in word else [word])
+    ]
+    merged = run_feedlint(reports, cwd=tmp_path)
+    whole = run_feedlint(["check", "--no-cache", "--color", "never", "archive"], cwd=tmp_path)
+    assert merged.returncode == whole.returncode == 1
+    assert merged.stdout == whole.stdout
