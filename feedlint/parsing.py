@@ -523,7 +523,12 @@ class _Builder:
         if isinstance(node, MappingNode):
             if not self._enter(node, depth, 2 * len(node.value)):
                 return None
-            self._check_tag(node, _MAP)
+            if node.tag != _MAP:
+                self._check_tag(node, _MAP)
+            # Offsets in the file: the text's own, shifted, unless it was edited for
+            # libyaml (bare JSON), which _at() maps back; most files are not.
+            offset = self.offset if self.edits is _NO_EDITS else None
+            at = self._at
             mapping: dict[str, Any] = {}
             key_starts: dict[str, int] = {}
             for key_node, value_node in node.value:
@@ -537,7 +542,11 @@ class _Builder:
                     )
                     continue
                 key = key_node.value
-                key_start = self._at(key_node.start_mark)
+                key_start = (
+                    offset + key_node.start_mark.index
+                    if offset is not None
+                    else at(key_node.start_mark)
+                )
                 if key_node.tag == _BOOL and not key_node.style:
                     self._truthy(key_node)
                 if key in key_starts:
@@ -555,12 +564,20 @@ class _Builder:
                     child = f"{pointer}/{escape_pointer_token(key)}"
                 else:
                     child = f"{pointer}/{key}"
-                nodes[child] = (
-                    key_start,
-                    self._at(key_node.end_mark),
-                    self._at(value_node.start_mark),
-                    self._at(value_node.end_mark),
-                )
+                if offset is not None:
+                    nodes[child] = (
+                        key_start,
+                        offset + key_node.end_mark.index,
+                        offset + value_node.start_mark.index,
+                        offset + value_node.end_mark.index,
+                    )
+                else:
+                    nodes[child] = (
+                        key_start,
+                        at(key_node.end_mark),
+                        at(value_node.start_mark),
+                        at(value_node.end_mark),
+                    )
                 # Most values are strings: no call for them.
                 if type(value_node) is ScalarNode and value_node.tag in _TEXT_TAGS:
                     mapping[key] = value_node.value
@@ -570,16 +587,22 @@ class _Builder:
         if isinstance(node, SequenceNode):
             if not self._enter(node, depth, len(node.value)):
                 return None
-            self._check_tag(node, _SEQ)
+            if node.tag != _SEQ:
+                self._check_tag(node, _SEQ)
+            offset = self.offset if self.edits is _NO_EDITS else None
             items = []
             for index, item_node in enumerate(node.value):
                 child = f"{pointer}/{index}"
-                nodes[child] = (
-                    -1,
-                    -1,
-                    self._at(item_node.start_mark),
-                    self._at(item_node.end_mark),
-                )
+                if offset is not None:
+                    nodes[child] = (
+                        -1,
+                        -1,
+                        offset + item_node.start_mark.index,
+                        offset + item_node.end_mark.index,
+                    )
+                else:
+                    nodes[child] = (-1, -1, self._at(item_node.start_mark),
+                                    self._at(item_node.end_mark))
                 if type(item_node) is ScalarNode and item_node.tag in _TEXT_TAGS:
                     items.append(item_node.value)
                 else:
