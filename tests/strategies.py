@@ -16,6 +16,7 @@ written with every escape YAML needs; that is where hostile content hides.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
@@ -75,10 +76,26 @@ _segment = st.lists(st.text(alphabet=_ALNUM, min_size=1, max_size=10), min_size=
 )
 
 
+@functools.cache
+def _public_suffixes() -> Any:
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()
+
+
+def _registrable(name: str) -> bool:
+    """True when ``name`` is a registrable domain, not itself a public suffix (``tv.in``
+    and ``github.io`` are in the list too)."""
+    return bool(_public_suffixes().privatesuffix(name) == name)
+
+
 @st.composite
 def sites(draw: st.DrawFn) -> tuple[str, str]:
     """(host, provider domain): the domain is the host or its registrable domain."""
-    registrable = f"{draw(_label)}.{draw(st.sampled_from(SUFFIXES))}"
+    registrable = draw(
+        st.builds(lambda label, suffix: f"{label}.{suffix}", _label, st.sampled_from(SUFFIXES))
+        .filter(_registrable)
+    )
     subdomains = draw(st.lists(_label, max_size=2))
     host = ".".join([*subdomains, registrable])
     domain = draw(st.sampled_from([registrable, host]))
