@@ -405,17 +405,7 @@ class Linter:
                         )
                     )
                 continue
-            for path, finding in produced:
-                target = by_path.get(path)
-                if target is None:
-                    continue
-                suppressor = target.suppressor
-                if suppressor is None:
-                    target.diagnostics.extend(self.diagnose(path, None, [finding]))
-                else:
-                    placed = self.place(path, None, [finding], only_selected=False)
-                    target.diagnostics.extend(self.select(path, suppressor.silence(placed)))
-                target.diagnostics.sort(key=Diagnostic.sort_key)
+            self._add_late(by_path, produced)
         for result in files:
             suppressor = result.suppressor
             if not self.reported_later:
@@ -436,7 +426,15 @@ class Linter:
     def attach(self, files: list[FileResult], produced: Iterable[tuple[str, Finding]]) -> None:
         """Add findings made after the run (by the link probe) to their files, through
         the files' ``noqa`` directives; each finding's span is already set."""
-        by_path = {f.path: f for f in files}
+        self._add_late({f.path: f for f in files}, produced)
+        for file in files:
+            file.suppressor = None
+
+    def _add_late(
+        self, by_path: dict[str, FileResult], produced: Iterable[tuple[str, Finding]]
+    ) -> None:
+        """Place findings made after a file was linted (their spans are set), through
+        the file's ``noqa`` directives and the selection, keeping each file sorted."""
         touched = set()
         for path, finding in produced:
             target = by_path.get(path)
@@ -451,8 +449,6 @@ class Linter:
             touched.add(path)
         for path in touched:
             by_path[path].diagnostics.sort(key=Diagnostic.sort_key)
-        for file in files:
-            file.suppressor = None
 
 
 def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
