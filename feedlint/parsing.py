@@ -406,6 +406,15 @@ class _Builder:
     def syntax_error(self, err: yaml.MarkedYAMLError) -> Finding:
         mark = err.problem_mark or err.context_mark
         problem = err.problem or "the YAML cannot be read"
+        if "maximum nesting depth" in problem and mark is not None:
+            # libyaml 0.2.6 and newer stop at 1,000 levels while scanning ahead, before
+            # the event stream shows feedlint's own, lower limit: the same problem.
+            return Finding(
+                "FL015",
+                f"the front matter nests deeper than {MAX_DEPTH} levels; an article needs "
+                "about six",
+                span=self._mark_span(mark),
+            )
         message = f"invalid YAML: {problem}"
         if err.context:
             context = err.context
