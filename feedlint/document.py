@@ -6,6 +6,7 @@ import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from feedlint.diagnostics import Span
@@ -17,6 +18,10 @@ NodeSpan = tuple[int, int, int, int]
 
 _MISSING = object()
 _NEWLINE = re.compile("\n")
+#: Below this offset, a position is counted directly in the text while the line
+#: table is not built: a file whose only positions are near its top (a clean file
+#: whose URLs are kept for the duplicates check) never scans its whole body.
+_DIRECT_SCAN = 4096
 
 
 def escape_pointer_token(token: str) -> str:
@@ -34,8 +39,12 @@ def split_pointer(pointer: str) -> list[str]:
     return [unescape_pointer_token(t) for t in pointer[1:].split("/")]
 
 
+@lru_cache(maxsize=4096)
 def human_path(pointer: str) -> str:
-    """``/related/2/images/0/width`` -> ``related[2].images[0].width``."""
+    """``/related/2/images/0/width`` -> ``related[2].images[0].width``.
+
+    Memoised: the same few dozen pointers recur in every article's messages.
+    """
     out = ""
     for token in split_pointer(pointer):
         if token.isdigit():
@@ -76,7 +85,10 @@ class LineIndex:
         return len(self._starts)
 
     def position(self, offset: int) -> tuple[int, int]:
-        offset = max(0, min(offset, len(self._text)))
+        text = self._text
+        offset = max(0, min(offset, len(text)))
+        if self._lazy_starts is None and offset <= _DIRECT_SCAN:
+            return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
         line = bisect_right(self._starts, offset) - 1
         return line + 1, offset - self._starts[line] + 1
 
