@@ -135,6 +135,15 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
             return tag
         return _MAP if kind is MappingNode else _SEQ
 
+    # libyaml's composer calls these two around every node, for path resolvers;
+    # the safe loader registers none, so there is nothing to do (PyYAML's own
+    # versions look that up on every call).
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 @dataclass(slots=True)
 class ParseResult:
