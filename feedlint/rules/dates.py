@@ -221,8 +221,9 @@ def read_timestamp(text: str) -> Timestamp | DateProblem:
     match = _STRICT.match(text)
     if match is None:
         return _diagnose(text)
-    year, month, day, hour, minute, second = (int(match.group(i)) for i in range(1, 7))
-    fraction, zone = match.group(7), match.group(8)
+    groups = match.groups()
+    year, month, day, hour, minute, second = map(int, groups[:6])
+    fraction, zone = groups[6], groups[7]
     sign, offset_hours, offset_minutes = 1, 0, 0
     if zone not in ("Z", "z"):
         sign = -1 if zone[0] == "-" else 1
