@@ -13,6 +13,9 @@ from typing import Any
 
 import pytest
 
+from feedlint.engine import Linter
+from feedlint.settings import Settings
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT / "seeds"
@@ -53,6 +56,18 @@ def run_feedlint(
         timeout=timeout,
     )
     return Run(proc.returncode, proc.stdout.decode("utf-8"), proc.stderr.decode("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def linter() -> Linter:
+    """A linter with the default settings, built once per test module."""
+    return Linter(Settings())
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A scratch folder shared by the tests of one module."""
+    return tmp_path_factory.mktemp("work")
 
 
 @pytest.fixture

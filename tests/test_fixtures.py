@@ -18,7 +18,6 @@ import pytest
 
 from feedlint.discovery import is_bare
 from feedlint.engine import Linter
-from feedlint.settings import Settings
 from tests.conftest import FIXTURES, run_feedlint
 
 _EXPECT = re.compile(r"#\s*expect:((?:\s+FL\d{3}@\d+)+)")
@@ -50,11 +49,6 @@ def expected(path: Path) -> Counter[tuple[str, int]]:
         code, line = word.split("@")
         pairs[(code, int(line))] += 1
     return pairs
-
-
-@pytest.fixture(scope="module")
-def linter() -> Linter:
-    return Linter(Settings())
 
 
 @pytest.mark.parametrize("path", fixture_files("fail"), ids=fixture_id)

@@ -10,8 +10,6 @@ files really break, and by the generated valid articles, mutated in turn.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from feedlint.engine import Linter
-from feedlint.settings import Settings
 from tests.conftest import SAMPLE
 from tests.contracts import lint_api, lint_cli
 from tests.strategies import article_files, mutations
@@ -37,17 +34,6 @@ def budget(examples: int) -> settings:
         database=None,  # a fixed budget of fresh examples every run
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-
-
-@pytest.fixture(scope="module")
-def linter() -> Linter:
-    return Linter(Settings())
-
-
-@pytest.fixture(scope="module")
-def workdir() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as folder:
-        yield Path(folder)
 
 
 @budget(4000)

@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,23 +28,11 @@ from hypothesis import strategies as st
 from feedlint.engine import Linter
 from feedlint.parsing import parse
 from feedlint.schema import ArticleSchema
-from feedlint.settings import Settings
 from tests.conftest import SAMPLE
 from tests.contracts import lint_api, lint_cli
 from tests.strategies import amp_cache_subdomain, article_files, mutations
 
 SUFFIXES = ("a.md", "a.yaml", "a.json")
-
-
-@pytest.fixture(scope="module")
-def linter() -> Linter:
-    return Linter(Settings())
-
-
-@pytest.fixture(scope="module")
-def workdir() -> Iterator[Path]:
-    with tempfile.TemporaryDirectory() as folder:
-        yield Path(folder)
 
 
 _SETTINGS = settings(
