@@ -47,7 +47,7 @@ RULES = (
         name="redirect-loop",
         summary="A link redirects in a loop or too many times",
         what="Following the redirects comes back to a URL already visited, or takes "
-        "more than 10 hops (`probe_max_redirects`).",
+        "more than 10 hops (`probe-max-redirects`).",
         why="Browsers give up on such links with an error; readers never see the page.",
         example="(webUrl: https://example.com/a, which redirects to /b, which redirects to /a)",
         fixed="(webUrl: https://example.com/the-story/, which answers 200 OK)",
@@ -62,9 +62,9 @@ RULES = (
         "or LinkedIn's 999. The page may well work in a browser.",
         why="Blocked is not broken: many sites refuse automated clients. It is a "
         "warning so that CI does not fail on it; accept a status with "
-        "`probe_accept_status` when a site always does this.",
+        "`probe-accept-status` in the configuration when a site always does this.",
         example="(webUrl: https://www.example.com/members-only/, which answers 403 Forbidden)",
-        fixed="(the same URL, with 403 in probe_accept_status)",
+        fixed="(the same URL, with 403 in probe-accept-status)",
         illustrative=True,
         severity=Severity.WARNING,
     ),
@@ -129,7 +129,7 @@ RULES = (
         name="image-size-unknown",
         summary="An image's size could not be read from its first bytes",
         what="The image looks like an image, but its width and height were not found "
-        "within the bytes the probe reads (`probe_image_bytes`, 256 KiB by default: "
+        "within the bytes the probe reads (`probe-image-bytes`, 256 KiB by default: "
         "some JPEG files carry large metadata before their size), so its declared "
         "size was not checked.",
         why="The declared size is unverified; a smaller file (metadata stripped) "
