@@ -21,11 +21,12 @@ check-jsonschema can read.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 import os
 import random
 from datetime import UTC, datetime, timedelta
+
+from feedlint.ampcache import cache_url
 
 #: (display name, provider.domain, the host its URLs use, has AMP pages)
 PROVIDERS = (
@@ -57,28 +58,6 @@ WORDS = (
 )
 #: Offsets used in dates (RFC 3339 with a zone, as the rules require).
 OFFSETS = ("Z", "Z", "Z", "+02:00", "+01:00", "-05:00", "+05:30", "+09:00")
-
-
-def amp_cache_url(url: str) -> str:
-    """The Google AMP Cache URL of a page (the published algorithm, for hosts of one
-script: the corpus has no right-to-left ones)."""
-    scheme, rest = url.split("://", 1)
-    host, _, path = rest.partition("/")
-    host = host.lower()
-    unicode_host = ".".join(
-        label[4:].encode("ascii").decode("punycode") if label.startswith("xn--") else label
-        for label in host.split(".")
-    )
-    sub = unicode_host.replace("-", "--").replace(".", "-")
-    if len(sub) >= 4 and sub[2] == "-" and sub[3] == "-":
-        sub = f"0-{sub}-0"
-    if not sub.isascii():
-        sub = "xn--" + sub.encode("punycode").decode("ascii")
-    if len(sub) > 63 or "." not in host:
-        digest = hashlib.sha256(host.encode("ascii")).digest()
-        sub = base64.b32encode(digest).decode("ascii").lower().rstrip("=")
-    secure = "/s" if scheme == "https" else ""
-    return f"https://{sub}.cdn.ampproject.org/c{secure}/{host}/{path}"
 
 
 def _quote(text: str) -> str:
@@ -154,7 +133,7 @@ class _Writer:
         lines.append(f"    webUrl: {_quote(web)}")
         if amp and rng.random() < 0.6:
             lines.append(f"    ampWebUrl: {_quote(web + 'amp/')}")
-            lines.append(f"    cdnAmpWebUrl: {_quote(amp_cache_url(web + 'amp/'))}")
+            lines.append(f"    cdnAmpWebUrl: {_quote(cache_url(web + 'amp/'))}")
         lines += [
             "    type: article",
             "    provider:",
@@ -181,7 +160,7 @@ class _Writer:
         lines.append(f"webUrl: {_quote(web)}")
         if amp and rng.random() < 0.5:
             lines.append(f"ampWebUrl: {_quote(web + 'amp/')}")
-            lines.append(f"cdnAmpWebUrl: {_quote(amp_cache_url(web + 'amp/'))}")
+            lines.append(f"cdnAmpWebUrl: {_quote(cache_url(web + 'amp/'))}")
         lines += [
             "type: article",
             f"quality: {rng.randint(0, 100)}",

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hypothesis import strategies as st
+
+from feedlint.ampcache import cache_url
 
 # -- text --------------------------------------------------------------------------
 
@@ -114,25 +115,6 @@ def paths(draw: st.DrawFn, tag: str) -> str:
     return path
 
 
-def amp_cache_subdomain(host: str) -> str:
-    """The Google AMP Cache subdomain of an ASCII host (amp-cache-url.md, steps 0-6)."""
-    host = host.lower()
-    sub = host.replace("-", "--").replace(".", "-")
-    if sub[2:4] == "--":
-        sub = f"0-{sub}-0"
-    if len(sub) > 63 or "." not in host:
-        digest = hashlib.sha256(host.encode("ascii")).digest()
-        sub = base64.b32encode(digest).decode("ascii").lower().rstrip("=")
-    return sub
-
-
-def amp_cache_url(url: str) -> str:
-    scheme, rest = url.split("://", 1)
-    host = rest.split("/", 1)[0].split("?", 1)[0]
-    secure = "/s" if scheme == "https" else ""
-    return f"https://{amp_cache_subdomain(host)}.cdn.ampproject.org/c{secure}/{rest}"
-
-
 # -- dates -----------------------------------------------------------------------------
 
 _EARLIEST = datetime(1996, 1, 1, tzinfo=UTC)
@@ -192,7 +174,7 @@ def amp_pair(draw: st.DrawFn, web_url: str) -> dict[str, str]:
     rest = web_url.partition("://")[2]
     host = rest.split("/", 1)[0].split("?", 1)[0]
     amp = f"https://{host}{draw(paths('amp'))}"
-    return {"ampWebUrl": amp, "cdnAmpWebUrl": amp_cache_url(amp)}
+    return {"ampWebUrl": amp, "cdnAmpWebUrl": cache_url(amp)}
 
 
 @st.composite

@@ -21,7 +21,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +29,7 @@ from feedlint.parsing import parse
 from feedlint.schema import ArticleSchema
 from tests.conftest import SAMPLE
 from tests.contracts import lint_api, lint_cli
-from tests.strategies import amp_cache_subdomain, article_files, mutations
+from tests.strategies import article_files, mutations
 
 SUFFIXES = ("a.md", "a.yaml", "a.json")
 
@@ -156,26 +155,3 @@ def test_mutated_valid_articles(
 ) -> None:
     name, raw = article
     lint_api(linter, name, data.draw(mutations(raw)))
-
-
-# -- the strategy's own AMP cache algorithm, against the published vectors ----------------
-
-
-@pytest.mark.parametrize(
-    ("host", "subdomain"),
-    [
-        ("example.com", "example-com"),
-        ("foo-example.com", "foo--example-com"),
-        ("hello--world.com", "hello----world-com"),
-        ("SOMETHING.COM", "something-com"),
-        ("en-us.example.com", "0-en--us-example-com-0"),
-        ("toplevelnohyphens", "qsgpfjzulvuaxb66z77vlhb5gu2irvcnyp6t67cz6tqo5ae6fysa"),
-        (
-            "itwasadarkandstormynight.therainfellintorrents.exceptatoccasionalintervalswhenitwas"
-            "checkedby.aviolentgustofwindwhichsweptupthestreets.com",
-            "dgz4cnrxufaulnwku4ow5biptyqnenjievjht56hd7wqinbdbteq",
-        ),
-    ],
-)
-def test_amp_cache_subdomain_vectors(host: str, subdomain: str) -> None:
-    assert amp_cache_subdomain(host) == subdomain
