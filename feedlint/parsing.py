@@ -24,6 +24,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
+from feedlint.blockyaml import read_block_yaml
 from feedlint.diagnostics import Finding, Span
 from feedlint.document import Article, LineIndex, SourceMap, escape_pointer_token
 
@@ -210,11 +211,13 @@ def _decode(raw: bytes) -> str | ParseResult:
     return text
 
 
-def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
+def parse(path: str, raw: bytes, *, bare: bool = False, block_reader: bool = True) -> ParseResult:
     """Parse one article file's bytes.
 
     ``bare`` says the whole file is the YAML of the article (``.yaml``, ``.yml``,
     ``.json``); otherwise it is front matter between ``---`` fences over a body.
+    Plain block YAML is read by :mod:`feedlint.blockyaml`, the rest by libyaml;
+    ``block_reader=False`` sends everything to libyaml (the two must agree).
     """
     text = _decode(raw)
     if isinstance(text, ParseResult):
@@ -248,6 +251,22 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
     edits = _NO_EDITS
     if bare and path.lower().endswith(".json"):
         yaml_text, edits = _json_for_libyaml(yaml_text)
+    if block_reader and edits is _NO_EDITS:
+        # Most articles are plain block YAML: read directly, libyaml for the rest.
+        block = read_block_yaml(yaml_text, yaml_start)
+        if block is not None:
+            data, nodes = block
+            article = Article(
+                path=path,
+                text=text,
+                data=data,
+                source=SourceMap(nodes=nodes, root_line=root_line),
+                lines=lines,
+                body_offset=body_offset,
+                yaml_start=yaml_start,
+                yaml_end=yaml_end,
+            )
+            return ParseResult(article)
     builder = _Builder(yaml_start, lines, edits, yaml_text)
     refused = builder.refuse_unsafe(yaml_text)
     if refused:

@@ -1,0 +1,244 @@
+"""A reader for the plain block YAML that articles are written in, or None.
+
+Nearly every article's front matter uses a small part of YAML: block mappings
+of plain keys, block lists, and scalars written on one line (plain, single- or
+double-quoted without escapes, ``[]``, ``{}``). :func:`read_block_yaml` reads
+exactly that part, in one regular-expression pass over the lines, into the same
+data and the same source map (JSON pointer -> key/value offsets, as libyaml's
+marks place them) that :mod:`feedlint.parsing` builds from libyaml's node tree,
+at a fraction of the cost.
+
+It declines (returns None) on anything else — a flow collection, a block or
+multi-line scalar, an escape, an anchor, a tag, a tab, a duplicate key, a value
+that is not text, a decimal integer, ``true`` or ``false``, an irregular indent,
+a character libyaml would refuse — and the caller then parses with libyaml,
+which also reports what is wrong. So this module never reports: a document it
+reads is one libyaml reads the same way with nothing to say about it, and a test
+holds it to that on every fixture, the YAML test suite and generated articles.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+#: Characters that are never part of a line read here: C0 and C1 controls (tab,
+#: CR and NEL included: they are for libyaml to read), YAML's other line
+#: breaks (LS, PS), lone surrogates, the byte order mark and the non-characters
+#: U+FFFE and U+FFFF.
+_NOT = "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+#: A printable character other than the space.
+_NB = f"[^ {_NOT}]"
+#: A plain scalar on one line: it starts with no indicator (``-``, ``?`` and ``:``
+#: may start one when a non-blank follows), holds no ``": "`` and no ``" #"``,
+#: and ends with neither a space nor a ``:``.
+_PLAIN = (
+    rf"(?:[^ \-?:,\[\]{{}}#&*!|>'\"%@`{_NOT}]|[\-?:](?={_NB}))"
+    rf"(?:[^ :{_NOT}]++|:(?={_NB})| ++(?=[^ #:{_NOT}])| ++:(?={_NB}))*+"
+)
+_VALUE = (
+    rf"\"[^\"\\{_NOT}]*+\""  # double-quoted, no escapes
+    rf"|'(?:[^'{_NOT}]++|'')*+'"  # single-quoted
+    r"|\[\]|\{\}"  # empty flow collections
+    rf"|{_PLAIN}"
+)
+#: One line: its indent, then an optional list entry ``- ``, then ``key:`` with an
+#: optional value, or a value alone; a trailing comment; or a blank or comment
+#: line. (Possessive: a line is read one way or not at all, never backtracked.)
+_LINE = re.compile(
+    rf"( *)(?:(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{{0,127}}):(?: +({_VALUE}))?|({_VALUE}))"
+    rf"(?: +#[^{_NOT}]*+)? *|#[^{_NOT}]*+)?\r?\n"
+)
+#: The deepest nesting read here (an article is about six levels deep).
+_MAX_DEPTH = 32
+#: The most lines with a key or list entry read here (the sample article holds
+#: about 90). Each line adds at most two nodes, so what is read here stays far
+#: below the parser's own limit (``parsing.MAX_NODES``), which libyaml's path reports.
+_MAX_LINES = 5000
+
+_STR = "tag:yaml.org,2002:str"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_BOOLS = {"true": True, "false": False}
+
+#: PyYAML's implicit resolver, as the safe loader has it (untyped in PyYAML).
+_resolve: Any = Resolver().resolve
+#: Plain scalar -> its implicit tag, for the short values that recur.
+_TAGS: dict[str, str] = {}
+_TAGS_MAX = 4096
+
+
+#: Keys that are plain text (most keys are a handful of names, met again and again).
+_PLAIN_KEYS: set[str] = set()
+
+
+def _tag(value: str) -> str:
+    tag = _TAGS.get(value)
+    if tag is None:
+        tag = _resolve(ScalarNode, value, (True, False))
+        if len(value) <= 40 and len(_TAGS) < _TAGS_MAX:
+            _TAGS[value] = tag
+            if tag == _STR:
+                _PLAIN_KEYS.add(value)
+    return tag
+
+
+class _Decline(Exception):
+    """The text is not in the part of YAML read here."""
+
+
+#: Node span: (key start, key end, value start, value end); -1 for a list item's key.
+NodeSpan = tuple[int, int, int, int]
+
+
+def read_block_yaml(
+    text: str, offset: int = 0
+) -> tuple[dict[str, Any], dict[str, NodeSpan]] | None:
+    """The data and source map of ``text`` (a whole YAML document), or None.
+
+    Offsets in the source map are ``offset`` plus offsets in ``text``. The data
+    and map are those :mod:`feedlint.parsing` builds through libyaml: a block
+    collection ends where the next token starts, as libyaml's marks say.
+    """
+    if not text.endswith("\n") or text.startswith(("---", "...")):
+        return None
+    if "\n---" in text or "\n..." in text:
+        return None  # a document marker, perhaps
+    try:
+        return _read(text, offset)
+    except _Decline:
+        return None
+
+
+def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
+    """One pass over the lines with a stack of open collections."""
+    root: dict[str, Any] = {}
+    nodes: dict[str, NodeSpan] = {}
+    # Open collections, outermost first: (is a list, column, the container, its
+    # pointer, its own entry in ``nodes`` to complete when it closes, or None).
+    stack: list[tuple[bool, int, Any, str, tuple[str, int, int, int] | None]] = []
+    # The innermost one, unpacked (most lines add to it).
+    container: Any = root
+    is_list, open_column, pointer = False, -1, ""
+    #: A key alone on its line, waiting for the block that is its value: (the
+    #: mapping, key, pointer, key start, key end).
+    pending: tuple[dict[str, Any], str, str, int, int] | None = None
+    count = 0
+    position = 0
+    length = len(text)
+    match_line = _LINE.match
+    while position < length:
+        # Each line is matched where it starts (never searched for: a line that is
+        # not in this part of YAML ends the reading at once, in linear time).
+        match = match_line(text, position)
+        if match is None:
+            raise _Decline
+        start = position
+        position = match.end()
+        indent, dash, key, value, alone = match.groups()
+        if key is None:
+            if alone is None:
+                continue  # blank, or a comment
+            if dash is None:
+                raise _Decline  # a value alone on its line: a continuation, perhaps
+        column = len(indent)
+        first = offset + start + column
+        if pending is not None:
+            # The block that is the value of the key on the line before.
+            parent, parent_key, pointer, key_start, key_end = pending
+            pending = None
+            if dash is None:
+                if column <= open_column:
+                    raise _Decline  # an empty value
+                container = parent[parent_key] = {}
+            else:
+                if column < open_column:
+                    raise _Decline  # an empty value
+                container = parent[parent_key] = []
+            is_list, open_column = dash is not None, column
+            stack.append((is_list, column, container, pointer,
+                          (pointer, key_start, key_end, first)))
+        elif column != open_column or is_list is (dash is None):
+            if not stack:
+                if dash is not None:
+                    raise _Decline  # the document is a list: libyaml's path says so
+                open_column = column
+                stack.append((False, column, root, "", None))
+            else:
+                # Close what this line ends: collections indented deeper, and a
+                # list whose entries stand at this column when this line is a key.
+                while column != open_column or is_list is (dash is None):
+                    if column > open_column or (column == open_column and not is_list):
+                        raise _Decline  # a continuation, an irregular indent, a stray entry
+                    entry = stack.pop()[4]
+                    if entry is None or not stack:
+                        raise _Decline  # less indented than the first key
+                    entry_pointer, key_start, key_end, value_start = entry
+                    nodes[entry_pointer] = (key_start, key_end, value_start, first)
+                    is_list, open_column, container, pointer, _ = stack[-1]
+        count += 1
+        if len(stack) > _MAX_DEPTH or count > _MAX_LINES:
+            raise _Decline  # libyaml's path reports a document too deep or too large
+        if is_list:
+            child = f"{pointer}/{len(container)}"
+            content = first + len(dash)
+            if key is None:
+                nodes[child] = (-1, -1, content, content + len(alone))
+                container.append(_scalar(alone))
+                continue
+            # A list entry that opens a mapping, with its first key on this line.
+            item: dict[str, Any] = {}
+            container.append(item)
+            nodes[child] = (-1, -1, content, -1)  # completed when the mapping closes
+            is_list, open_column, container, pointer = False, column + len(dash), item, child
+            stack.append((False, open_column, item, child, (child, -1, -1, content)))
+            key_start = content
+        else:
+            key_start = first
+        if key in container or (key not in _PLAIN_KEYS and _tag(key) != _STR):
+            raise _Decline  # a duplicate key, or one YAML reads as a boolean or null
+        child = f"{pointer}/{key}"
+        key_end = key_start + len(key)
+        if value is None:
+            nodes[child] = (key_start, key_end, -1, -1)  # completed by the block below
+            pending = (container, key, child, key_start, key_end)
+            continue
+        value_start = offset + match.start(4)
+        nodes[child] = (key_start, key_end, value_start, value_start + len(value))
+        container[key] = value[1:-1] if value[0] == '"' else _scalar(value)
+    if pending is not None or not stack:
+        raise _Decline
+    end = offset + len(text)
+    for _, _, _, _, entry in stack:
+        if entry is not None:
+            entry_pointer, key_start, key_end, value_start = entry
+            nodes[entry_pointer] = (key_start, key_end, value_start, end)
+    return root, nodes
+
+
+def _scalar(value: str) -> Any:
+    first = value[0]
+    if first == '"':
+        return value[1:-1]
+    if first == "'":
+        return value[1:-1].replace("''", "'")
+    if value == "[]":
+        return []
+    if value == "{}":
+        return {}
+    tag = _tag(value)
+    if tag in (_STR, _TIMESTAMP):
+        return value
+    if tag == _INT and _DECIMAL.fullmatch(value):
+        return int(value)
+    if tag == _BOOL and value in _BOOLS:
+        return _BOOLS[value]
+    raise _Decline
+
+
+__all__ = ["read_block_yaml"]
