@@ -67,3 +67,13 @@ def test_printable_ascii_without_a_space_holds_no_bad_character() -> None:
         char = chr(code)
         shortcut_clean = char.isprintable() and char != " "
         assert shortcut_clean == (weburl._BAD_CHAR.search(char) is None), hex(code)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet="ab=&%+2C;?#\u00fc ", max_size=20))
+def test_image_query_pairs_are_parse_qsl_s(query: str) -> None:
+    from urllib.parse import parse_qsl
+
+    from feedlint.rules.images import query_pairs
+
+    assert query_pairs(query) == parse_qsl(query, keep_blank_values=True)
