@@ -441,8 +441,8 @@ def use_derived(root: str | None) -> None:
 def derived(name: str, stamp: Any, build: Callable[[], T]) -> T:
     """``build()``, or what it returned in an earlier run with the same ``stamp``.
 
-    For set-up that every process would otherwise repeat, such as parsing the
-    Public Suffix List (about 40 ms, against 2 ms to load it back). ``stamp``
+    For set-up that every process would otherwise repeat, such as hashing
+    feedlint's own sources for the cache key. ``stamp``
     names the inputs (a library's files); a missing, stale or damaged file is
     built anew and rewritten, never an error.
     """

@@ -144,7 +144,7 @@ def test_the_cache_folder_is_ignored_by_git_and_tagged(archive: Path, tmp_path: 
     assert len(buckets) <= BUCKETS
     assert sorted(os.listdir(root)) == [".gitignore", "CACHEDIR.TAG", DERIVED_SUBDIR, LINT_SUBDIR]
     derived = sorted(name.rsplit("-", 1)[0] for name in os.listdir(root / DERIVED_SUBDIR))
-    assert derived == ["code-digest", "public-suffix-rules"]
+    assert derived == ["code-digest"]
 
 
 def test_no_cache_writes_nothing_and_cache_dir_moves_it(archive: Path, tmp_path: Path) -> None:

@@ -101,34 +101,6 @@ def test_importing_the_parser_spares_yaml_its_big_pattern() -> None:
     assert primed == cache_is_a_dict  # primed wherever re keeps a plain cache
 
 
-def test_the_public_suffix_rules_loaded_from_the_cache_answer_as_the_library_does(
-    tmp_path: Path,
-) -> None:
-    from publicsuffixlist import PublicSuffixList
-
-    from feedlint import cache, domains
-
-    hosts = [
-        "www.bbc.co.uk", "cacm.acm.org", "news.example-press.co.uk", "city.kobe.jp",
-        "a.b.kobe.jp", "www.ck", "foo.www.ck", "x.github.io", "co.uk", "example.com",
-        "news.xn--bcher-kva.ch", "s3.us-east-1.amazonaws.com", "localhost", "a.b.c.d.e.f",
-    ]
-    library = PublicSuffixList()
-    cache.use_derived(str(tmp_path))
-    try:
-        for _ in range(2):  # built, then loaded from the cache folder
-            domains._suffix_list.cache_clear()
-            loaded = domains._suffix_list()
-            # Searched in the text at first, then (past 200 questions) in a set.
-            for _ in range(40):
-                for host in hosts:
-                    assert loaded.privatesuffix(host) == library.privatesuffix(host), host
-                    assert loaded.publicsuffix(host) == library.publicsuffix(host), host
-    finally:
-        cache.use_derived(None)
-        domains._suffix_list.cache_clear()
-
-
 def test_printable_answers_printable_text_without_its_pattern() -> None:
     import re
 

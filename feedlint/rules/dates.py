@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from feedlint.diagnostics import Finding, Fix, Severity, Span
 from feedlint.document import Article, human_path
@@ -172,8 +172,7 @@ _LOOSE = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Timestamp:
+class Timestamp(NamedTuple):
     """A valid RFC 3339 timestamp: the instant (in UTC) and what was written."""
 
     text: str
@@ -221,26 +220,43 @@ def read_timestamp(text: str) -> Timestamp | DateProblem:
     match = _STRICT.match(text)
     if match is None:
         return _diagnose(text)
-    groups = match.groups()
-    year, month, day, hour, minute, second = map(int, groups[:6])
-    fraction, zone = groups[6], groups[7]
-    sign, offset_hours, offset_minutes = 1, 0, 0
-    if zone not in ("Z", "z"):
-        sign = -1 if zone[0] == "-" else 1
-        offset_hours, offset_minutes = int(zone[1:3]), int(zone[4:6])
-    problem = _impossible(year, month, day, hour, minute, second, offset_hours, offset_minutes)
-    if problem:
-        return DateProblem("FL403", f"does not exist: {problem}")
+    year, month, day, hour, minute, second = map(int, match.group(1, 2, 3, 4, 5, 6))
+    fraction, zone = match.group(7, 8)
     leap = second == 60
     micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
-    offset = timezone(sign * timedelta(hours=offset_hours, minutes=offset_minutes))
     try:
         local = datetime(year, month, day, hour, minute, 59 if leap else second, micro,
-                         tzinfo=offset)
-        instant = local.astimezone(UTC) + (timedelta(seconds=1) if leap else timedelta())
+                         tzinfo=_offset(zone))
+    except ValueError:
+        # Exactly what _impossible finds: it says which part does not exist.
+        offset_hours, offset_minutes = (0, 0) if zone in ("Z", "z") else _zone_parts(zone)
+        problem = _impossible(year, month, day, hour, minute, second, offset_hours,
+                              offset_minutes)
+        return DateProblem("FL403", f"does not exist: {problem}")
+    try:
+        instant = local.astimezone(UTC)
+        if leap:
+            instant += timedelta(seconds=1)
     except OverflowError:  # year 1 or 9999 pushed out of range by the offset
         return DateProblem("FL403", "does not exist: it falls outside the years 0001 to 9999")
     return Timestamp(text, instant, zone == "-00:00")
+
+
+def _zone_parts(zone: str) -> tuple[int, int]:
+    """Hours and minutes of an offset written ``+hh:mm``."""
+    return int(zone[1:3]), int(zone[4:6])
+
+
+@lru_cache(maxsize=64)
+def _offset(zone: str) -> timezone:
+    """The time zone of ``Z`` or ``+hh:mm``; ValueError past 23 hours or 59 minutes."""
+    if zone in ("Z", "z"):
+        return UTC
+    hours, minutes = _zone_parts(zone)
+    if hours > 23 or minutes > 59:
+        raise ValueError(f"no offset {zone}")
+    sign = -1 if zone[0] == "-" else 1
+    return timezone(sign * timedelta(hours=hours, minutes=minutes))
 
 
 def _diagnose(text: str) -> DateProblem:

@@ -101,11 +101,19 @@ class SizeHints:
     fit_source: str = ""
 
 
+def query_pairs(query: str) -> list[tuple[str, str]]:
+    """``parse_qsl(query, keep_blank_values=True)``, read directly when nothing in
+    it is encoded (no ``%`` and no ``+``, the usual image URL)."""
+    if "%" in query or "+" in query:
+        return parse_qsl(query, keep_blank_values=True)
+    return [(name, value) for name, _, value in (p.partition("=") for p in query.split("&") if p)]
+
+
 def size_hints(url: WebUrl) -> SizeHints:
     hints = SizeHints()
     found_query_hint = False
     if url.query:
-        for key, value in parse_qsl(url.query, keep_blank_values=True):
+        for key, value in query_pairs(url.query):
             key = key.lower()
             if key in ("resize", "fit"):
                 pair = _PAIR.match(value)

@@ -27,7 +27,7 @@ from feedlint.domains import (
     same_site,
 )
 from feedlint.rules._base import Option, Rule, RuleContext, RuleModule
-from feedlint.rules._fields import items, text_value, url_fields
+from feedlint.rules._fields import ITEM_URL_FIELDS, images, items, text_value
 from feedlint.weburl import WebUrl, parse_web_url
 
 #: Query parameters that only say where a reader came from (``*`` ends a prefix).
@@ -233,16 +233,16 @@ def _domain_problem(domain: str, host: str, name: str) -> str | None:
 def _check_provider(
     prefix: str,
     item: Mapping[str, Any],
-    urls: Mapping[str, WebUrl],
+    web: WebUrl | None,
+    original: WebUrl | None,
     context: RuleContext,
 ) -> Iterator[Finding]:
     provider = item.get("provider")
-    pointer = f"{prefix}/provider/domain"
-    if not isinstance(provider, dict):
+    if not isinstance(provider, dict) or web is None:
         return
+    pointer = f"{prefix}/provider/domain"
     domain_text = text_value(provider, "domain", pointer, context)
-    web = urls.get(f"{prefix}/webUrl")
-    if domain_text is None or web is None:
+    if domain_text is None:
         return
     try:
         domain = ascii_host(domain_text)
@@ -254,7 +254,6 @@ def _check_provider(
         )
         return
     checked = [("webUrl", web)]
-    original = urls.get(f"{prefix}/originalUrl")
     # originalUrl on another site is FL205's to report; the provider is checked
     # against it only when both URLs are on one site.
     if original is not None and original.host != web.host and same_site(original.host, web.host):
@@ -278,45 +277,60 @@ def _host_mode(value: Any) -> str:
     return str(value)
 
 
+def _url_values(prefix: str, item: Mapping[str, Any]) -> Iterator[tuple[str, str, Any]]:
+    """(field, pointer, value) of each URL field of one item, its images' last
+    (field ``url``), in the order of :func:`feedlint.rules._fields.url_fields`."""
+    for key in ITEM_URL_FIELDS:
+        if key in item:
+            yield key, f"{prefix}/{key}", item[key]
+    for pointer, image in images(item, prefix):
+        if "url" in image:
+            yield "url", f"{pointer}/url", image["url"]
+
+
 def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     options = context.options
-    urls: dict[str, WebUrl] = {}
-    # An invalid cdnAmpWebUrl is reported as FL207, with the right value, when
-    # its ampWebUrl is valid: what is wrong with it is that it was not derived.
-    invalid_cdn: dict[str, Finding] = {}
-    for pointer, value in url_fields(article.data):
-        if not isinstance(value, str) or not context.is_valid(pointer):
-            continue
-        parsed = parse_web_url(value)
-        if isinstance(parsed, str):
-            finding = Finding("FL201", f"{human_path(pointer)} {parsed}", pointer)
-            if pointer.endswith("/cdnAmpWebUrl"):
-                invalid_cdn[pointer] = finding
-            else:
-                yield finding
-            continue
-        urls[pointer] = parsed
-        if parsed.scheme == "http":
-            yield Finding(
-                "FL202",
-                f"{human_path(pointer)} uses http:, not https:; use https{value[4:]} if the "
-                "site serves it",
-                pointer,
-            )
+    # Each item's valid URLs by field, and its cdnAmpWebUrl's FL201 if it has one:
+    # an invalid cdnAmpWebUrl is reported as FL207, with the right value, when its
+    # ampWebUrl is valid: what is wrong with it is that it was not derived.
+    read: list[tuple[str, Mapping[str, Any], dict[str, WebUrl], Finding | None]] = []
+    for prefix, item in items(article.data):
+        urls: dict[str, WebUrl] = {}
+        invalid_cdn = None
+        for key, pointer, value in _url_values(prefix, item):
+            if not isinstance(value, str) or not context.is_valid(pointer):
+                continue
+            parsed = parse_web_url(value)
+            if isinstance(parsed, str):
+                finding = Finding("FL201", f"{human_path(pointer)} {parsed}", pointer)
+                if key == "cdnAmpWebUrl":
+                    invalid_cdn = finding
+                else:
+                    yield finding
+                continue
+            urls[key] = parsed
+            if parsed.scheme == "http":
+                yield Finding(
+                    "FL202",
+                    f"{human_path(pointer)} uses http:, not https:; use https{value[4:]} if "
+                    "the site serves it",
+                    pointer,
+                )
+        read.append((prefix, item, urls, invalid_cdn))
 
     matcher = _tracking_matcher(tuple(options.get("tracking-parameters", ())))
     host_mode = _host_mode(options.get("original-url-host", "registrable-domain"))
-    for prefix, item in items(article.data):
-        yield from _check_provider(prefix, item, urls, context)
-        web = urls.get(f"{prefix}/webUrl")
-        for key in ("webUrl", "originalUrl"):
-            pointer = f"{prefix}/{key}"
-            url = urls.get(pointer)
+    for prefix, item, urls, invalid_cdn in read:
+        web = urls.get("webUrl")
+        original = urls.get("originalUrl")
+        yield from _check_provider(prefix, item, web, original, context)
+        for key, url in (("webUrl", web), ("originalUrl", original)):
             if url is None:
                 continue
             found = tracking_parameters(url, matcher)
             if not found:
                 continue
+            pointer = f"{prefix}/{key}"
             names = ", ".join(found)
             plural = "s" if len(found) > 1 else ""
             fix = None
@@ -331,7 +345,6 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                 fix=fix,
             )
 
-        original = urls.get(f"{prefix}/originalUrl")
         if web is not None and original is not None and host_mode != "any":
             differs = (
                 original.host != web.host
@@ -347,15 +360,14 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                     f"{prefix}/originalUrl",
                 )
 
-        amp_pointer = f"{prefix}/ampWebUrl"
-        cdn_pointer = f"{prefix}/cdnAmpWebUrl"
-        amp = urls.get(amp_pointer)
+        amp = urls.get("ampWebUrl")
         off_site = amp is not None and web is not None and not same_site(amp.host, web.host)
-        if (amp is None or off_site) and cdn_pointer in invalid_cdn:
-            yield invalid_cdn[cdn_pointer]
+        if (amp is None or off_site) and invalid_cdn is not None:
+            yield invalid_cdn
         if amp is None:
             continue
-        if web is not None and not same_site(amp.host, web.host):
+        amp_pointer = f"{prefix}/ampWebUrl"
+        if web is not None and off_site:
             site = registrable_domain(web.host) or web.host
             yield Finding(
                 "FL206",
@@ -364,6 +376,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                 amp_pointer,
             )
             continue
+        cdn_pointer = f"{prefix}/cdnAmpWebUrl"
         cdn_text = text_value(item, "cdnAmpWebUrl", cdn_pointer, context)
         if cdn_text is None:
             continue
