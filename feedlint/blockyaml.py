@@ -45,12 +45,14 @@ _VALUE = (
     r"|\[\]|\{\}"  # empty flow collections
     rf"|{_PLAIN}"
 )
-#: One line: its indent, then an optional list entry ``- ``, then ``key:`` with an
-#: optional value, or a value alone; a trailing comment; or a blank or comment
-#: line. (Possessive: a line is read one way or not at all, never backtracked.)
+#: One line (only where a line starts): the whole line, its indent, then an optional
+#: list entry ``- ``, then ``key:`` with an optional value after its spaces, or a
+#: value alone; a trailing comment; or a blank or comment line. Possessive: a line
+#: is read one way or not at all, never backtracked into.
 _LINE = re.compile(
-    rf"( *)(?:(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{{0,127}}):(?: +({_VALUE}))?|({_VALUE}))"
-    rf"(?: +#[^{_NOT}]*+)? *|#[^{_NOT}]*+)?\r?\n"
+    rf"^(( *)(?:(- +)?(?:([A-Za-z_][A-Za-z0-9_-]{{0,127}}):(?:( +)({_VALUE}))?|({_VALUE}))"
+    rf"(?: +#[^{_NOT}]*+)? *|#[^{_NOT}]*+)?\r?\n)",
+    re.MULTILINE,
 )
 #: The deepest nesting read here (an article is about six levels deep).
 _MAX_DEPTH = 32
@@ -58,6 +60,8 @@ _MAX_DEPTH = 32
 #: about 90). Each line adds at most two nodes, so what is read here stays far
 #: below the parser's own limit (``parsing.MAX_NODES``), which libyaml's path reports.
 _MAX_LINES = 5000
+#: The most lines of any kind (blank and comment lines too) read here.
+_MAX_TEXT_LINES = 20_000
 
 _STR = "tag:yaml.org,2002:str"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -109,6 +113,8 @@ def read_block_yaml(
         return None
     if "\n---" in text or "\n..." in text:
         return None  # a document marker, perhaps
+    if text.count("\n") > _MAX_TEXT_LINES:
+        return None  # every line is read at once: a bound on the memory that takes
     try:
         return _read(text, offset)
     except _Decline:
@@ -130,21 +136,16 @@ def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
     pending: tuple[dict[str, Any], str, str, int, int] | None = None
     count = 0
     position = 0
-    length = len(text)
-    match_line = _LINE.match
-    while position < length:
-        # Each line is matched where it starts (never searched for: a line that is
-        # not in this part of YAML ends the reading at once, in linear time).
-        match = match_line(text, position)
-        if match is None:
-            raise _Decline
+    # Every line read in one call (``^`` tries each line once, where it starts). A
+    # line that is not in this part of YAML is skipped by findall, which the
+    # lengths of the lines read then show: the reading is declined.
+    for whole, indent, dash, key, space, value, alone in _LINE.findall(text):
         start = position
-        position = match.end()
-        indent, dash, key, value, alone = match.groups()
-        if key is None:
-            if alone is None:
+        position += len(whole)
+        if not key:
+            if not alone:
                 continue  # blank, or a comment
-            if dash is None:
+            if not dash:
                 raise _Decline  # a value alone on its line: a continuation, perhaps
         column = len(indent)
         first = offset + start + column
@@ -152,7 +153,7 @@ def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
             # The block that is the value of the key on the line before.
             parent, parent_key, pointer, key_start, key_end = pending
             pending = None
-            if dash is None:
+            if not dash:
                 if column <= open_column:
                     raise _Decline  # an empty value
                 container = parent[parent_key] = {}
@@ -160,19 +161,19 @@ def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
                 if column < open_column:
                     raise _Decline  # an empty value
                 container = parent[parent_key] = []
-            is_list, open_column = dash is not None, column
+            is_list, open_column = bool(dash), column
             stack.append((is_list, column, container, pointer,
                           (pointer, key_start, key_end, first)))
-        elif column != open_column or is_list is (dash is None):
+        elif column != open_column or is_list is (not dash):
             if not stack:
-                if dash is not None:
+                if dash:
                     raise _Decline  # the document is a list: libyaml's path says so
                 open_column = column
                 stack.append((False, column, root, "", None))
             else:
                 # Close what this line ends: collections indented deeper, and a
                 # list whose entries stand at this column when this line is a key.
-                while column != open_column or is_list is (dash is None):
+                while column != open_column or is_list is (not dash):
                     if column > open_column or (column == open_column and not is_list):
                         raise _Decline  # a continuation, an irregular indent, a stray entry
                     entry = stack.pop()[4]
@@ -187,7 +188,7 @@ def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
         if is_list:
             child = f"{pointer}/{len(container)}"
             content = first + len(dash)
-            if key is None:
+            if not key:
                 nodes[child] = (-1, -1, content, content + len(alone))
                 container.append(_scalar(alone))
                 continue
@@ -204,15 +205,15 @@ def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
             raise _Decline  # a duplicate key, or one YAML reads as a boolean or null
         child = f"{pointer}/{key}"
         key_end = key_start + len(key)
-        if value is None:
+        if not value:
             nodes[child] = (key_start, key_end, -1, -1)  # completed by the block below
             pending = (container, key, child, key_start, key_end)
             continue
-        value_start = offset + match.start(4)
+        value_start = key_end + 1 + len(space)
         nodes[child] = (key_start, key_end, value_start, value_start + len(value))
         container[key] = value[1:-1] if value[0] == '"' else _scalar(value)
-    if pending is not None or not stack:
-        raise _Decline
+    if position != len(text) or pending is not None or not stack:
+        raise _Decline  # a line was not read, or the last key has no value
     end = offset + len(text)
     for _, _, _, _, entry in stack:
         if entry is not None:

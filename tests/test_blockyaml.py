@@ -321,3 +321,5 @@ def test_large_and_deep_documents_are_left_to_libyaml_and_its_limits() -> None:
     # Below the parser's limits, but beyond what any article holds: still left to libyaml.
     result, read = both_ways(("---\ntopics:\n" + "- a\n" * 6000 + "---\n").encode())
     assert not read and result.findings == []
+    result, read = both_ways(("---\n" + "\n" * 30_000 + "title: x\n---\n").encode())
+    assert not read and result.article is not None and result.article.data == {"title": "x"}
