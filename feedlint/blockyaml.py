@@ -26,12 +26,17 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 #: Characters that are never part of a line read here: C0 and C1 controls (tab,
-#: CR and NEL included: they are for libyaml to read), YAML's other line
-#: breaks (LS, PS), lone surrogates, the byte order mark and the non-characters
-#: U+FFFE and U+FFFF.
-_NOT = "\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff"
+#: CR and NEL included: they are for libyaml to read; a CR is read only where it
+#: ends a line).
+_NOT = "\x00-\x1f\x7f-\x9f"
 #: A printable character other than the space.
 _NB = f"[^ {_NOT}]"
+#: The other characters never in a text read here, looked for with ``in`` (a class
+#: spanning Unicode would cost milliseconds to compile, each time it is written
+#: in the pattern): YAML's other line breaks (LS, PS), the byte order mark and
+#: the non-characters U+FFFE and U+FFFF. (Lone surrogates cannot be in a text
+#: decoded from UTF-8.)
+_REFUSED = ("\u2028", "\u2029", "\ufeff", "\ufffe", "\uffff")
 #: A plain scalar on one line: it starts with no indicator (``-``, ``?`` and ``:``
 #: may start one when a non-blank follows), holds no ``": "`` and no ``" #"``,
 #: and ends with neither a space nor a ``:``.
@@ -103,7 +108,8 @@ NodeSpan = tuple[int, int, int, int]
 def read_block_yaml(
     text: str, offset: int = 0
 ) -> tuple[dict[str, Any], dict[str, NodeSpan]] | None:
-    """The data and source map of ``text`` (a whole YAML document), or None.
+    """The data and source map of ``text`` (a whole YAML document, decoded from
+    UTF-8), or None.
 
     Offsets in the source map are ``offset`` plus offsets in ``text``. The data
     and map are those :mod:`feedlint.parsing` builds through libyaml: a block
@@ -115,6 +121,8 @@ def read_block_yaml(
         return None  # a document marker, perhaps
     if text.count("\n") > _MAX_TEXT_LINES:
         return None  # every line is read at once: a bound on the memory that takes
+    if not text.isascii() and any(char in text for char in _REFUSED):
+        return None
     try:
         return _read(text, offset)
     except _Decline:

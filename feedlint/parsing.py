@@ -24,7 +24,6 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
-from feedlint.blockyaml import read_block_yaml
 from feedlint.diagnostics import Finding, Span
 from feedlint.document import Article, LineIndex, SourceMap, escape_pointer_token
 
@@ -62,6 +61,8 @@ _prime_yaml_reader()
 import yaml  # noqa: E402 - after priming its pattern
 from yaml.constructor import SafeConstructor  # noqa: E402
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode  # noqa: E402
+
+from feedlint.blockyaml import read_block_yaml  # noqa: E402 - it imports yaml too
 
 #: PyYAML's C parser (libyaml), about ten times faster than its pure-Python one.
 #: Without it feedlint still works, slowly, and the command line says so once.
