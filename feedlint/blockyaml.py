@@ -73,10 +73,21 @@ _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _INT = "tag:yaml.org,2002:int"
 _BOOL = "tag:yaml.org,2002:bool"
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_RFC3339 = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+)
 _BOOLS = {"true": True, "false": False}
 
 #: PyYAML's implicit resolver, as the safe loader has it (untyped in PyYAML).
 _resolve: Any = Resolver().resolve
+#: The first characters of the plain scalars it may read as something other than
+#: text (a value starting otherwise is text: no call for it). Stock PyYAML has no
+#: resolver for every first character (key None); were one added, all go through.
+_RESOLVERS: dict[Any, Any] = Resolver.yaml_implicit_resolvers
+_RESOLVABLE = frozenset(
+    key for key in _RESOLVERS if key) if None not in _RESOLVERS else frozenset()
+_ALL_RESOLVABLE = None in _RESOLVERS
+
 #: Plain scalar -> its implicit tag, for the short values that recur.
 _TAGS: dict[str, str] = {}
 _TAGS_MAX = 4096
@@ -240,6 +251,10 @@ def _scalar(value: str) -> Any:
         return []
     if value == "{}":
         return {}
+    if first not in _RESOLVABLE and not _ALL_RESOLVABLE:
+        return value  # no implicit type starts so: text
+    if _RFC3339.fullmatch(value):
+        return value  # a timestamp (no integer, float, boolean or null has a T)
     tag = _tag(value)
     if tag in (_STR, _TIMESTAMP):
         return value
