@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from feedlint import parallel
 from feedlint.discovery import discover
 from feedlint.document import Article
 from feedlint.engine import Linter
@@ -105,3 +107,45 @@ def test_a_small_run_stays_in_one_process(tmp_path: Path) -> None:
     root = make_archive(tmp_path, PARALLEL_THRESHOLD - 1)
     _, pids = run_with([str(root)], jobs=4)
     assert set(pids) == {os.getpid()}
+
+
+@linux_only
+def test_the_files_of_a_worker_that_dies_are_linted_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_archive(tmp_path, PARALLEL_THRESHOLD + 40)
+    serial, _ = run_with([str(root)], jobs=1)
+    parent = os.getpid()
+    real_lint_one = parallel.lint_one
+    victim = sorted((root / "feed-001").iterdir())[10].name
+
+    def lint_one(linter: Linter, candidate: Any, stamp_wanted: bool = False) -> Any:
+        if os.getpid() != parent and candidate.path.endswith(victim):
+            os.kill(os.getpid(), signal.SIGKILL)  # the worker is killed mid-chunk
+        return real_lint_one(linter, candidate, stamp_wanted)
+
+    monkeypatch.setattr(parallel, "lint_one", lint_one)
+    shown, pids = run_with([str(root)], jobs=2)
+    assert shown == serial
+    # The dead worker's chunk was linted here, the rest by the two workers.
+    assert pids.count(parent) > 1
+    assert len(set(pids) - {parent}) == 2
+
+
+@linux_only
+def test_workers_are_stopped_and_reaped_when_the_run_stops_early(tmp_path: Path) -> None:
+    root = make_archive(tmp_path, PARALLEL_THRESHOLD * 4)
+    linter = Linter(Settings())
+    linter.modules.append((PID, {}))
+    results = lint_many(linter, discover([str(root)]), jobs=2)
+    workers = set()
+    for result in results:
+        pid = result.facts["pid"][0] if result.facts else os.getpid()
+        if pid != os.getpid():
+            workers.add(pid)
+            break
+    results.close()
+    assert workers
+    for pid in workers:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # reaped already: no such child
