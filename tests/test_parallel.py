@@ -149,3 +149,15 @@ def test_workers_are_stopped_and_reaped_when_the_run_stops_early(tmp_path: Path)
     for pid in workers:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # reaped already: no such child
+
+
+def test_without_fork_a_pool_of_started_processes_gives_the_same_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_archive(tmp_path, PARALLEL_THRESHOLD + 20)
+    linter = Linter(Settings())
+    serial = [(r.path, r.diagnostics, r.facts) for r in lint_many(linter, discover([str(root)]))]
+    monkeypatch.setattr(parallel, "_CAN_FORK", False)
+    pooled = [(r.path, r.diagnostics, r.facts)
+              for r in lint_many(linter, discover([str(root)]), jobs=2)]
+    assert pooled == serial
