@@ -194,19 +194,22 @@ def discover(
     found: list[Candidate] = []
     real_folders: dict[str, str] = {}
 
-    def real_path(path: str) -> str:
+    def real_path(path: str, is_link: bool | None = None) -> str:
         # os.path.realpath looks at every component of every path; a folder's real
-        # path is worked out once, and only a file that is a link needs its own.
+        # path is worked out once, and only a file that is a link needs its own
+        # (the walk knows which are, from the folder listing).
         folder, name = os.path.split(path)
         real_folder = real_folders.get(folder)
         if real_folder is None:
             real_folder = real_folders[folder] = os.path.realpath(folder or ".")
-        if name and not os.path.islink(path):
+        if is_link is None:
+            is_link = os.path.islink(path)
+        if name and not is_link:
             return os.path.join(real_folder, name)
         return os.path.realpath(path)
 
-    def add(candidate: Candidate) -> None:
-        real = real_path(candidate.path)
+    def add(candidate: Candidate, is_link: bool | None = None) -> None:
+        real = real_path(candidate.path, is_link)
         if real not in seen:
             seen.add(real)
             found.append(candidate)
@@ -214,12 +217,9 @@ def discover(
     for given in paths:
         if os.path.isdir(given):
             display = _display_under(given)
-            for path, error in _walk(given, exclude, include):
-                add(
-                    Candidate(
-                        path, display(path), explicit=False, bare=is_bare(path), error=error
-                    )
-                )
+            for path, error, bare, is_link in _walk(given, exclude, include):
+                add(Candidate(path, display(path), explicit=False, bare=bare, error=error),
+                    is_link)
         elif os.path.lexists(given):
             if named_as_found:
                 if _walk_would_keep(given, exclude, include):
@@ -257,9 +257,10 @@ def _walk_would_keep(path: str, exclude: Sequence[str], include: Sequence[str]) 
 
 def _walk(
     root: str, exclude: Sequence[str], include: Sequence[str]
-) -> Iterator[tuple[str, str | None]]:
-    """(path, None) for each file to lint; (folder, reason) for a folder that cannot
-    be listed, so that it is reported rather than silently skipped.
+) -> Iterator[tuple[str, str | None, bool, bool | None]]:
+    """(path, None, bare, is_link) for each file to lint; (folder, reason, False,
+    None) for a folder that cannot be listed, so that it is reported rather than
+    silently skipped. ``is_link`` is None when the listing could not say.
 
     Symbolic links to folders are followed, but each real folder is walked once: a
     link back to an ancestor cannot make the walk endless.
@@ -277,7 +278,7 @@ def _walk(
             walked.add(identity)
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as err:
-            yield folder, _unlistable(err)
+            yield folder, _unlistable(err), False, None
             continue
         subfolders = []
         for entry in entries:
@@ -298,21 +299,24 @@ def _walk(
                     continue
                 refusal = inside.refuse_link(entry)
                 if refusal:
-                    yield path, refusal
+                    yield path, refusal, False, None
                     continue
                 subfolders.append(path)
                 continue
             suffix = os.path.splitext(name)[1].lower()
-            if suffix in FRONT_MATTER_SUFFIXES:
-                pass
-            elif suffix in BARE_SUFFIXES:
+            bare = suffix in BARE_SUFFIXES
+            if bare:
                 if not _matches(path, include):
                     continue
-            else:
+            elif suffix not in FRONT_MATTER_SUFFIXES:
                 continue
             if _matches(path, exclude) or ignores.ignores(path, False):
                 continue
-            yield path, inside.refuse_link(entry)
+            try:
+                is_link: bool | None = entry.is_symlink()
+            except OSError:
+                is_link = None
+            yield path, inside.refuse_link(entry), bare, is_link
         for sub in reversed(subfolders):
             stack.append((sub, ignores.with_folder(sub)))
 
