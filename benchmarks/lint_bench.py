@@ -18,7 +18,9 @@ is reported (wall-clock time of the whole command, start-up included).
   earlier run but holds no result for the file (the pre-commit case: a file
   that just changed, linted and stored);
 - scaling: ``feedlint check --no-cache -q CORPUS`` at each size, with the peak RSS
-  of the largest process and of all of feedlint's processes together.
+  of the largest process, and the peaks of the RSS and of the PSS summed over
+  all of feedlint's processes (the RSS sum counts each page the forked workers
+  share with the main process once per process; PSS counts it once in all).
 
 Other work on the machine skews every figure: the load average is printed
 before and after; run it on a quiet machine.
@@ -82,43 +84,56 @@ def median_of(runs: int, command: list[str], cwd: Path, before: object = None) -
     return statistics.median(times)
 
 
-def peak_memory(command: list[str], cwd: Path) -> tuple[float, int, int]:
-    """Wall time, the peak RSS of the largest process (getrusage of the children)
-    and the peak of the sum over the process tree (sampled from /proc), in KiB."""
+def peak_memory(command: list[str], cwd: Path) -> tuple[float, int, int, int]:
+    """Wall time, the peak RSS of the largest process (getrusage of the children),
+    and the peaks of the sums over the process tree (sampled from /proc) of RSS
+    and of PSS, in KiB.
+
+    Forked workers share the pages they inherit, which the RSS of each counts in
+    full: the RSS sum counts a shared page once per process. PSS divides each
+    shared page among the processes sharing it, so its sum is the memory the run
+    takes from the machine.
+    """
     sampler = (
-        "import resource, subprocess, sys, time, json\n"
-        "def tree_rss(pid):\n"
-        "    total, stack = 0, [pid]\n"
+        "import os, resource, subprocess, sys, time, json\n"
+        "def field(path, name):\n"
+        "    for line in open(path):\n"
+        "        if line.startswith(name):\n"
+        "            return int(line.split()[1])\n"
+        "    return 0\n"
+        "def tree(pid):\n"
+        "    rss = pss = 0\n"
+        "    stack = [pid]\n"
         "    while stack:\n"
         "        p = stack.pop()\n"
         "        try:\n"
-        "            for line in open(f'/proc/{p}/status'):\n"
-        "                if line.startswith('VmRSS:'):\n"
-        "                    total += int(line.split()[1])\n"
-        "            for task in __import__('os').listdir(f'/proc/{p}/task'):\n"
+        "            rss += field(f'/proc/{p}/status', 'VmRSS:')\n"
+        "            pss += field(f'/proc/{p}/smaps_rollup', 'Pss:')\n"
+        "            for task in os.listdir(f'/proc/{p}/task'):\n"
         "                stack += [int(c) for c in open(f'/proc/{p}/task/{task}/children')"
         ".read().split()]\n"
         "        except OSError:\n"
         "            pass\n"
-        "    return total\n"
+        "    return rss, pss\n"
         "start = time.perf_counter()\n"
         "proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
-        "peak = 0\n"
+        "peak_rss = peak_pss = 0\n"
         "while proc.poll() is None:\n"
-        "    peak = max(peak, tree_rss(proc.pid))\n"
+        "    rss, pss = tree(proc.pid)\n"
+        "    peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)\n"
         "    time.sleep(0.02)\n"
         "wall = time.perf_counter() - start\n"
         "largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(json.dumps([wall, largest, peak, proc.returncode]))\n"
+        "print(json.dumps([wall, largest, peak_rss, peak_pss, proc.returncode]))\n"
     )
     import json
 
     out = subprocess.run([sys.executable, "-c", sampler, *command], cwd=cwd, env=environment(),
                          capture_output=True, text=True, check=True)
-    wall, largest, total, code = json.loads(out.stdout)
+    wall, largest, total_rss, total_pss, code = json.loads(out.stdout)
     if code != 0:
         sys.exit(f"{' '.join(command)} exited {code}")
-    return wall, largest, max(total, largest)
+    return wall, largest, max(total_rss, largest), total_pss
 
 
 def machine() -> str:
@@ -204,16 +219,18 @@ def compare(args: argparse.Namespace, work: Path) -> list[str]:
 def scaling(args: argparse.Namespace, work: Path) -> list[str]:
     lines = [
         "| files | wall (s) | files/s | s per 1k files | peak RSS, largest process | "
-        "peak RSS, all processes |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "peak RSS summed over processes | peak PSS summed over processes |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for size in args.sizes:
         folder = work / f"scale-{size}"
         corpus.generate(str(folder), size)
-        wall, largest, total = peak_memory(feedlint("check", "--no-cache", "-q", folder.name),
-                                           work)
+        wall, largest, rss, pss = peak_memory(
+            feedlint("check", "--no-cache", "-q", folder.name), work
+        )
         lines.append(f"| {size:,} | {wall:.2f} | {size / wall:,.0f} | {wall / size * 1000:.3f} "
-                     f"| {largest / 1024:.0f} MiB | {total / 1024:.0f} MiB |")
+                     f"| {largest / 1024:.0f} MiB | {rss / 1024:.0f} MiB "
+                     f"| {pss / 1024:.0f} MiB |")
         shutil.rmtree(folder, ignore_errors=True)
     return lines
 
