@@ -22,9 +22,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from yaml.nodes import ScalarNode
-from yaml.resolver import Resolver
-
 #: Characters that are never part of a line read here: C0 and C1 controls (tab,
 #: CR and NEL included: they are for libyaml to read; a CR is read only where it
 #: ends a line).
@@ -68,44 +65,27 @@ _MAX_LINES = 5000
 #: The most lines of any kind (blank and comment lines too) read here.
 _MAX_TEXT_LINES = 20_000
 
-_STR = "tag:yaml.org,2002:str"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-_INT = "tag:yaml.org,2002:int"
-_BOOL = "tag:yaml.org,2002:bool"
+#: YAML 1.1's words for true and false (``yes``, ``On``...) and for null: a plain
+#: scalar or key spelled so is not text (PyYAML's implicit resolver).
+_BOOL_WORDS = frozenset({
+    "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE",
+    "false", "False", "FALSE", "on", "On", "ON", "off", "Off", "OFF",
+})
+_NULL_WORDS = frozenset({"~", "null", "Null", "NULL"})
+#: The first characters of the plain scalars YAML 1.1 may read as a number, a
+#: timestamp or a special value (``<<``, ``=``, ``~``, ``.inf``). Such a value is read
+#: here only when it is a decimal integer or a date or timestamp; any other value
+#: starting with one of these is left to libyaml. A value starting with none of
+#: these nor of ``_WORD_FIRST`` is text.
+_NUMERIC_FIRST = frozenset("-+.0123456789<=~")
+_WORD_FIRST = frozenset("yYnNtTfFoO")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
-_RFC3339 = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+#: A date, or a date and time with an offset (no integer or float has a ``-``
+#: after four digits, nor a letter T): text, as timestamps are kept.
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"(?:[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2}))?"
 )
-_BOOLS = {"true": True, "false": False}
-
-#: PyYAML's implicit resolver, as the safe loader has it (untyped in PyYAML).
-_resolve: Any = Resolver().resolve
-#: The first characters of the plain scalars it may read as something other than
-#: text (a value starting otherwise is text: no call for it). Stock PyYAML has no
-#: resolver for every first character (key None); were one added, all go through.
-_RESOLVERS: dict[Any, Any] = Resolver.yaml_implicit_resolvers
-_RESOLVABLE = frozenset(
-    key for key in _RESOLVERS if key) if None not in _RESOLVERS else frozenset()
-_ALL_RESOLVABLE = None in _RESOLVERS
-
-#: Plain scalar -> its implicit tag, for the short values that recur.
-_TAGS: dict[str, str] = {}
-_TAGS_MAX = 4096
-
-
-#: Keys that are plain text (most keys are a handful of names, met again and again).
-_PLAIN_KEYS: set[str] = set()
-
-
-def _tag(value: str) -> str:
-    tag = _TAGS.get(value)
-    if tag is None:
-        tag = _resolve(ScalarNode, value, (True, False))
-        if len(value) <= 40 and len(_TAGS) < _TAGS_MAX:
-            _TAGS[value] = tag
-            if tag == _STR:
-                _PLAIN_KEYS.add(value)
-    return tag
 
 
 class _Decline(Exception):
@@ -220,7 +200,7 @@ def _read(text: str, offset: int) -> tuple[dict[str, Any], dict[str, NodeSpan]]:
             key_start = content
         else:
             key_start = first
-        if key in container or (key not in _PLAIN_KEYS and _tag(key) != _STR):
+        if key in container or key in _BOOL_WORDS or key in _NULL_WORDS:
             raise _Decline  # a duplicate key, or one YAML reads as a boolean or null
         child = f"{pointer}/{key}"
         key_end = key_start + len(key)
@@ -251,18 +231,19 @@ def _scalar(value: str) -> Any:
         return []
     if value == "{}":
         return {}
-    if first not in _RESOLVABLE and not _ALL_RESOLVABLE:
-        return value  # no implicit type starts so: text
-    if _RFC3339.fullmatch(value):
-        return value  # a timestamp (no integer, float, boolean or null has a T)
-    tag = _tag(value)
-    if tag in (_STR, _TIMESTAMP):
+    if first in _WORD_FIRST:
+        if value == "true" or value == "false":
+            return value == "true"
+        if value in _BOOL_WORDS or value in _NULL_WORDS:
+            raise _Decline  # yes, no, on, off, True, null...: libyaml's path says what
         return value
-    if tag == _INT and _DECIMAL.fullmatch(value):
+    if first not in _NUMERIC_FIRST:
+        return value  # no implicit type starts so: text
+    if _DECIMAL.fullmatch(value):
         return int(value)
-    if tag == _BOOL and value in _BOOLS:
-        return _BOOLS[value]
-    raise _Decline
+    if _DATE_TIME.fullmatch(value):
+        return value
+    raise _Decline  # another number, or a special value
 
 
 __all__ = ["read_block_yaml"]

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedlint import parsing
+from feedlint import blockyaml, parsing
 from feedlint.blockyaml import read_block_yaml
 from tests.conftest import FIXTURES, SAMPLE, SHARED
 from tests.strategies import article_files
@@ -68,8 +68,8 @@ def test_every_fixture_parses_the_same_both_ways() -> None:
     assert len(files) > 100
     read = sum(both_ways(p.read_bytes(), p.name)[1] for p in files)
     # Fixtures mostly write the provider as a flow mapping, which is left to libyaml;
-    # enough of them (CRLF ones among them) are plain block YAML.
-    assert read >= 10
+    # some (CRLF ones among them) are plain block YAML.
+    assert read >= 8
 
 
 @pytest.mark.skipif(not SUITE.is_dir(), reason=f"the YAML test suite is not at {SUITE}")
@@ -98,7 +98,7 @@ def test_every_yaml_suite_document_parses_the_same_both_ways() -> None:
         ("a:\n- 1\n- k: v\n  z: w\n\nf: []\ng: {}\n", True),
         ("a:\n  - x\n  -   y\nb:\n    - url: u\n      w: 1\n    - url: v\n", True),
         ("r:\n  - t: x\n    i:\n    - u: a\n    - u: b\n  - t: y\nz: 1\n", True),
-        ("a: http://x.y/z?a=1&b=2#frag\nb: a:b\nc: ':x'\nd: -x\ne: ?y\n", True),
+        ("a: http://x.y/z?a=1&b=2#frag\nb: a:b\nc: ':x'\nd: x-\ne: ?y\n", True),
         ("a: plain text   \nb: 2023-01-01T00:00:00Z\nc: 2023-01-01\n", True),
         ("a: x#y\nb: x :y\nc: x[y, z]\nd: x]\n", True),
         ("  a: 1\n  b: 2\n", True),
@@ -112,6 +112,7 @@ def test_every_yaml_suite_document_parses_the_same_both_ways() -> None:
         ("a: ~\nb: null\n", False),
         ("a:\nb: 1\n", False),
         ("a: 1.5\n", False),
+        ("a: -x\n", False),  # a value starting as a number may be one: left to libyaml
         ("a: 0x10\nb: 012\nc: +1\nd: 1_000\n", False),
         ("a: \"x\\ty\"\n", False),
         ("a: &x 1\nb: *x\n", False),
@@ -323,3 +324,34 @@ def test_large_and_deep_documents_are_left_to_libyaml_and_its_limits() -> None:
     assert not read and result.findings == []
     result, read = both_ways(("---\n" + "\n" * 30_000 + "title: x\n---\n").encode())
     assert not read and result.article is not None and result.article.data == {"title": "x"}
+
+
+_PLAIN_CHARS = st.sampled_from("aytnofYTNOF019-+._:<=~eExXbB# Z")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.one_of(
+    st.text(_PLAIN_CHARS, min_size=1, max_size=12),
+    st.sampled_from(sorted(blockyaml._BOOL_WORDS | blockyaml._NULL_WORDS | {
+        "<<", "=", ".inf", "-.Inf", ".NaN", "0x1f", "0o7", "017", "1_000", "1:30", "1:30.5",
+        "1e3", "1.5e-3", "+1", "-0", "2023-01-01", "2023-1-1", "2023-01-01 00:00:00",
+        "2023-01-01T00:00:00z", "2023-01-01t00:00:00+05:30", "1.", ".5", "y", "n", "nul",
+    })),
+))
+def test_plain_values_read_as_pyyaml_resolves_them(value: str) -> None:
+    """What the block reader keeps of a plain scalar is what PyYAML's resolver says
+    it is: text for text and timestamps, an int, or true/false; the rest is left."""
+    import yaml
+
+    tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, value, (True, False))
+    try:
+        read = blockyaml._scalar(value)
+    except blockyaml._Decline:
+        return
+    short = tag.rsplit(":", 1)[-1]
+    if isinstance(read, bool):
+        assert short == "bool" and read is (value == "true")
+    elif isinstance(read, int):
+        assert short == "int" and read == int(value)
+    else:
+        assert short in ("str", "timestamp") and read == value
