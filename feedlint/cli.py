@@ -552,8 +552,8 @@ def _warn(message: str) -> None:
 
 
 def _warn_without_libyaml() -> None:
-    parsing = sys.modules.get("feedlint.parsing")  # None: nothing was parsed
-    if parsing is not None and not parsing.HAVE_LIBYAML:
+    composing = sys.modules.get("feedlint.composing")  # None: libyaml was never needed
+    if composing is not None and not composing.HAVE_LIBYAML:
         _warn(
             "PyYAML has no libyaml (its C parser), so parsing is 5-10 times slower; "
             "install a PyYAML wheel built with libyaml"

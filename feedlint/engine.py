@@ -30,12 +30,12 @@ from feedlint.rules import MODULES, RuleContext, RuleModule, rule_for
 from feedlint.schema import ArticleSchema
 from feedlint.selection import CodeSelector, FileIgnores
 from feedlint.settings import Settings
-from feedlint.suppression import Suppressor
 
 if TYPE_CHECKING:
     from feedlint.cache import ResultCache
     from feedlint.fixing import FixReport
     from feedlint.parsing import ParseResult
+    from feedlint.suppression import Suppressor
 
 
 @dataclass(slots=True)
@@ -278,7 +278,7 @@ class Linter:
                     findings.append(_internal_error(f"the {module.name} check", err))
         # A "now" fixed in the settings is part of the cache key: nothing then moves.
         clock_dependent = clock_dependent and self.settings.now is None
-        suppressor = Suppressor.scan(article) if article is not None else None
+        suppressor = _suppressions(article) if article is not None else None
         if suppressor is None:
             result = FileResult(path, self.diagnose(path, article, findings), facts=facts)
             result.clock_dependent = clock_dependent
@@ -457,6 +457,16 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
     from feedlint.parsing import parse as parse_article
 
     return parse_article(path, raw, bare=bare)
+
+
+def _suppressions(article: Article) -> Suppressor | None:
+    """The article's ``noqa`` directives, or None; the module that reads them is
+    imported only for front matter holding a ``#`` at all."""
+    if article.text.find("#", article.yaml_start, article.yaml_end) == -1:
+        return None
+    from feedlint.suppression import Suppressor
+
+    return Suppressor.scan(article)
 
 
 class _ClockWatch(RuleContext):

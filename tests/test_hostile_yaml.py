@@ -17,9 +17,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from feedlint import parsing
+from feedlint import composing
+from feedlint.composing import depth_bound, node_bound
 from feedlint.engine import Linter
-from feedlint.parsing import MAX_DEPTH, MAX_NODES, depth_bound, node_bound, parse
+from feedlint.parsing import MAX_DEPTH, MAX_NODES, parse
 from feedlint.settings import Settings
 from tests.contracts import check_json_report, check_positions, measured_run
 from tests.hostile import CASES, billion_laughs
@@ -124,7 +125,7 @@ def test_builder_refuses_aliases_even_when_the_event_pass_is_skipped(
 ) -> None:
     """The second line of defence: a node met twice is an alias, so the tree walk never
     expands one (exponential) or follows a cycle (endless)."""
-    monkeypatch.setattr(parsing, "_worth_an_event_pass", lambda text: False)
+    monkeypatch.setattr(composing, "_worth_an_event_pass", lambda text: False)
     found = codes(linter, billion_laughs())
     assert found and {code for code, _ in found} == {"FL006"}
     assert ("FL006", 2) in codes(linter, b'---\n{"a":&x ["b":*x]}\n---\n')
@@ -133,7 +134,7 @@ def test_builder_refuses_aliases_even_when_the_event_pass_is_skipped(
 def test_builder_refuses_depth_and_size_even_when_the_event_pass_is_skipped(
     linter: Linter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parsing, "_worth_an_event_pass", lambda text: False)
+    monkeypatch.setattr(composing, "_worth_an_event_pass", lambda text: False)
     deep = b"---\ntitle: " + b"[" * 150 + b"]" * 150 + b"\n---\n"
     assert codes(linter, deep) == [("FL015", 2)]
     many = b"---\ntopics: [" + b"a," * MAX_NODES + b"a]\n---\n"
@@ -169,11 +170,11 @@ def _assert_bounds_hold(text: str) -> None:
     assert deepest <= depth_bound(text), (deepest, depth_bound(text), text[:200])
     assert nodes <= node_bound(text), (nodes, node_bound(text), text[:200])
     if anchored:
-        assert parsing._may_hold_anchor_or_alias(text), text[:200]
+        assert composing._may_hold_anchor_or_alias(text), text[:200]
     # The fast indentation test on every file agrees with the measured one.
-    deepest_indent = parsing._max_indent(text)
+    deepest_indent = composing._max_indent(text)
     for spaces in (1, 2, deepest_indent, deepest_indent + 1):
-        assert parsing._indented_at_least(text, spaces) == (deepest_indent >= spaces), spaces
+        assert composing._indented_at_least(text, spaces) == (deepest_indent >= spaces), spaces
 
 
 def suite_texts() -> list[str]:

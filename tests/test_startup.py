@@ -34,6 +34,17 @@ def test_a_valid_file_is_checked_without_jsonschema(tmp_path: Path) -> None:
     assert "jsonschema" not in modules
     assert "multiprocessing" not in modules  # one file: no worker processes
     assert "difflib" not in modules  # only for "did you mean" on an unknown field
+    # Plain block YAML is read without PyYAML: it is imported for other front matter.
+    assert "yaml" not in modules
+    assert "feedlint.suppression" not in modules  # no "#" in the front matter
+    flow = tmp_path / "flow.md"
+    flow.write_text(SAMPLE.read_text("utf-8").replace(
+        "provider:\n  name: tech\n  domain: techstory.in",
+        "provider: {name: tech, domain: techstory.in}",
+    ))
+    code, modules = modules_of(["check", "--no-cache", str(flow)], tmp_path)
+    assert code == 0
+    assert "yaml" in modules
 
 
 def test_an_invalid_file_brings_jsonschema_for_the_messages(tmp_path: Path) -> None:
@@ -62,9 +73,18 @@ def test_without_libyaml_feedlint_warns_once_and_still_works(tmp_path: Path) -> 
         "sys.exit(main(sys.argv[1:]))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    # Front matter that is not plain block YAML, twice: libyaml's to read.
+    flows = []
+    for name in ("every", "each"):
+        flow = tmp_path / f"{name}.md"
+        flow.write_text(
+            SAMPLE.read_text("utf-8")
+            .replace("topics:\n  - Computer Vision\n  - AI", "topics: [Computer Vision, AI]")
+            .replace("/all-cases-of-", f"/{name}-case-of-")  # not a duplicate (FL520)
+        )
+        flows.append(str(flow))
     proc = subprocess.run([sys.executable, "-c", script, "check", "--no-cache", str(SAMPLE),
-                           str(SAMPLE.parent)], cwd=tmp_path, env=env, capture_output=True,
-                          text=True)
+                           *flows], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     warnings = [line for line in proc.stderr.splitlines() if "libyaml" in line]
     assert len(warnings) == 1
@@ -76,9 +96,9 @@ def test_the_yaml_reader_pattern_substitute_matches_the_same_characters() -> Non
     import re
     from re import _compiler  # type: ignore[attr-defined]
 
-    from feedlint.parsing import YAML_NON_PRINTABLE, YAML_NON_PRINTABLE_SMALL
+    from feedlint.composing import YAML_NON_PRINTABLE, YAML_NON_PRINTABLE_SMALL
 
-    # Compiled without re's cache, which feedlint.parsing primed.
+    # Compiled without re's cache, which feedlint.composing primed.
     original = _compiler.compile(YAML_NON_PRINTABLE, 0)
     small = re.compile(YAML_NON_PRINTABLE_SMALL)
     every = "".join(map(chr, range(0x110000)))
@@ -90,7 +110,7 @@ def test_the_yaml_reader_pattern_substitute_matches_the_same_characters() -> Non
 def test_importing_the_parser_spares_yaml_its_big_pattern() -> None:
     script = (
         "import re, sys\n"
-        "import feedlint.parsing as p, yaml.reader\n"
+        "import feedlint.composing as p, yaml.reader\n"
         "print(yaml.reader.Reader.NON_PRINTABLE.pattern == p.YAML_NON_PRINTABLE_SMALL,"
         " isinstance(getattr(re, '_cache', None), dict))\n"
     )
