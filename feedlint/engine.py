@@ -393,10 +393,8 @@ class Linter:
         for module, options in self.modules:
             if module.across is None:
                 continue
-            by_path = {f.path: f for f in files}
-            gathered = [(f.path, f.facts[module.name]) for f in files if module.name in f.facts]
             try:
-                produced = list(module.across(gathered, options))
+                produced = list(module.across(_Gathered(files, module.name), options))
             except Exception as err:  # noqa: BLE001
                 if files:
                     files[0].diagnostics.extend(
@@ -405,7 +403,9 @@ class Linter:
                         )
                     )
                 continue
-            self._add_late(by_path, produced)
+            if produced:
+                wanted = {path for path, _ in produced}
+                self._add_late({f.path: f for f in files if f.path in wanted}, produced)
         for result in files:
             suppressor = result.suppressor
             if not self.reported_later:
@@ -457,6 +457,23 @@ def parse(path: str, raw: bytes, *, bare: bool = False) -> ParseResult:
     from feedlint.parsing import parse as parse_article
 
     return parse_article(path, raw, bare=bare)
+
+
+class _Gathered:
+    """(path, facts) of every file that has facts for one rule module, read from the
+    results each time it is iterated: no list of them all is built (an archive of
+    100,000 files would hold one more entry per file while the check runs)."""
+
+    def __init__(self, files: list[FileResult], name: str) -> None:
+        self._files = files
+        self._name = name
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        name = self._name
+        for result in self._files:
+            facts = result.facts
+            if name in facts:
+                yield result.path, facts[name]
 
 
 def _suppressions(article: Article) -> Suppressor | None:

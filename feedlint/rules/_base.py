@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -83,11 +83,12 @@ if TYPE_CHECKING:  # for type checkers only: creating Protocol classes costs sta
         def __call__(self, article: Article, context: RuleContext) -> Any: ...
 
     class Across(Protocol):
-        """Findings that need every file: given (path, collected) pairs and the module's
-        options, yield (path, finding) with the finding's span already set."""
+        """Findings that need every file: given (path, collected) pairs (which may be
+        iterated more than once) and the module's options, yield (path, finding) with
+        the finding's span already set."""
 
         def __call__(
-            self, gathered: Sequence[tuple[str, Any]], options: Mapping[str, Any]
+            self, gathered: Iterable[tuple[str, Any]], options: Mapping[str, Any]
         ) -> Iterable[tuple[str, Finding]]: ...
 
 

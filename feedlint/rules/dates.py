@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -472,7 +472,7 @@ def collect(article: Article, context: RuleContext) -> OrderFact | None:
 
 
 def across(
-    gathered: Sequence[tuple[str, Any]], options: Mapping[str, Any]
+    gathered: Iterable[tuple[str, Any]], options: Mapping[str, Any]
 ) -> Iterable[tuple[str, Finding]]:
     order = _feed_order(options)
     if order == "off":

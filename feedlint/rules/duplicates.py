@@ -8,7 +8,7 @@ there are, so forty copies make forty lines, not 1,560.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from feedlint._hashing import blake2b
@@ -74,17 +74,26 @@ def collect(article: Article, context: RuleContext) -> tuple[UrlFact, ...]:
 
 
 def across(
-    gathered: Sequence[tuple[str, Any]], options: Mapping[str, Any]
+    gathered: Iterable[tuple[str, Any]], options: Mapping[str, Any]
 ) -> Iterable[tuple[str, Finding]]:
-    # URL -> (path, fact) in path order, each path once.
-    groups: dict[bytes, list[tuple[str, UrlFact]]] = {}
+    # How many files hold each URL (a count per URL: in an archive nearly every URL
+    # is in one file only, and only the shared ones need their files listed).
+    counts: dict[bytes, int] = {}
+    for _, facts in gathered:
+        for fact in facts or ():
+            counts[fact.key] = counts.get(fact.key, 0) + 1
+    shared_keys = {key for key, count in counts.items() if count > 1}
+    del counts
+    if not shared_keys:
+        return
+    # Shared URL -> (path, fact) in path order, each path once.
+    shared: dict[bytes, list[tuple[str, UrlFact]]] = {}
     for path, facts in gathered:
         for fact in facts or ():
-            groups.setdefault(fact.key, []).append((path, fact))
-    shared = {key: sorted(group, key=lambda pair: pair[0]) for key, group in groups.items()
-              if len(group) > 1}
-    if not shared:
-        return
+            if fact.key in shared_keys:
+                shared.setdefault(fact.key, []).append((path, fact))
+    for files in shared.values():
+        files.sort(key=lambda pair: pair[0])
     for path, facts in gathered:
         for fact in facts or ():
             group = shared.get(fact.key)
