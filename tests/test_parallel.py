@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from feedlint import parallel
-from feedlint.discovery import discover
+from feedlint.discovery import Candidate, discover
 from feedlint.document import Article
 from feedlint.engine import Linter
 from feedlint.parallel import PARALLEL_THRESHOLD, lint_many
@@ -23,6 +23,10 @@ from tests.helpers import load_corpus_module
 linux_only = pytest.mark.skipif(
     sys.platform != "linux", reason="the test's own rule module reaches workers by fork"
 )
+
+
+#: Enough files to reach the second feed folder (100 a folder), and workers.
+ACROSS_FEEDS = max(PARALLEL_THRESHOLD, 120) + 40
 
 
 def make_archive(folder: Path, count: int) -> Path:
@@ -84,7 +88,7 @@ def run_with(paths: list[str], jobs: int) -> tuple[list[Any], list[int]]:
 
 @linux_only
 def test_results_come_in_order_with_their_facts_for_checks_across_files(tmp_path: Path) -> None:
-    root = make_archive(tmp_path, PARALLEL_THRESHOLD + 40)
+    root = make_archive(tmp_path, ACROSS_FEEDS)
     # One article twice (the 104th, which make_archive left intact): a duplicate
     # whose two copies are linted by different workers.
     source = sorted((root / "feed-001").iterdir())[3]
@@ -113,7 +117,7 @@ def test_a_small_run_stays_in_one_process(tmp_path: Path) -> None:
 def test_the_files_of_a_worker_that_dies_are_linted_here(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    root = make_archive(tmp_path, PARALLEL_THRESHOLD + 40)
+    root = make_archive(tmp_path, ACROSS_FEEDS)
     serial, _ = run_with([str(root)], jobs=1)
     parent = os.getpid()
     real_lint_one = parallel.lint_one
@@ -161,3 +165,19 @@ def test_without_fork_a_pool_of_started_processes_gives_the_same_results(
     pooled = [(r.path, r.diagnostics, r.facts)
               for r in lint_many(linter, discover([str(root)]), jobs=2)]
     assert pooled == serial
+
+
+def test_workers_read_the_same_files_from_the_compact_list() -> None:
+    todo = [
+        Candidate("a.md", "a.md", explicit=True, bare=False),
+        Candidate("/abs/b.yaml", "b.yaml", explicit=False, bare=True),
+        Candidate("dir/\u00e9\nnew line.md", "dir/\u00e9\\nnew line.md", explicit=False,
+                  bare=False),
+        Candidate("broken", "broken", explicit=False, bare=False, error="cannot list it"),
+        Candidate("-", "-", explicit=True, bare=False, stdin_bytes=b"---\n"),
+        Candidate("", "", explicit=True, bare=True),
+    ]
+    files = parallel._Files(todo)
+    assert [files.candidate(at) for at in range(len(todo))] == todo
+    same = [Candidate(f"f{n}.md", f"f{n}.md", explicit=False, bare=n % 2 == 0) for n in range(5)]
+    assert [parallel._Files(same).candidate(at) for at in range(5)] == same
