@@ -5,8 +5,8 @@ of plain keys, block lists, and scalars written on one line (plain, single- or
 double-quoted without escapes, ``[]``, ``{}``). :func:`read_block_yaml` reads
 exactly that part, in one regular-expression pass over the lines, into the same
 data and the same source map (JSON pointer -> key/value offsets, as libyaml's
-marks place them) that :mod:`feedlint.parsing` builds from libyaml's node tree,
-at a fraction of the cost.
+marks place them) that :mod:`feedlint.composing` builds from libyaml's node
+tree, at a fraction of the cost.
 
 It declines (returns None) on anything else — a flow collection, a block or
 multi-line scalar, an escape, an anchor, a tag, a tab, a duplicate key, a value
@@ -103,7 +103,7 @@ def read_block_yaml(
     UTF-8), or None.
 
     Offsets in the source map are ``offset`` plus offsets in ``text``. The data
-    and map are those :mod:`feedlint.parsing` builds through libyaml: a block
+    and map are those :mod:`feedlint.composing` builds through libyaml: a block
     collection ends where the next token starts, as libyaml's marks say.
     """
     if not text.endswith("\n") or text.startswith(("---", "...")):

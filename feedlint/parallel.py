@@ -3,7 +3,9 @@
 A run first asks the cache (in this process: a hit costs a read and a hash, far
 less than handing the file to a worker). What is left is linted here when it is
 little — starting workers costs more than linting a few dozen files — and
-otherwise in ``jobs`` worker processes, each building its :class:`Linter` once.
+otherwise in ``jobs`` worker processes: forked from this one where fork is
+offered (they inherit its :class:`Linter`), started and each building its own
+elsewhere.
 Results come back in the candidates' order whatever the number of processes, so
 the output of ``--jobs 4`` is byte for byte that of ``--jobs 1``.
 
@@ -193,15 +195,14 @@ class _Forked:
 
         context = multiprocessing.get_context("fork")
         self._linter = linter
-        self._todo = todo
         self._files = _Files(todo)
         self._stamp_wanted = stamp_wanted
-        self._size = _chunk_size(len(todo), processes)
-        self._chunks = -(-len(todo) // self._size)
+        self._size = _chunk_size(self._files.count, processes)
+        self._chunks = -(-self._files.count // self._size)
         # Worker k starts with chunk k (so that each has a share, however the
         # processes are scheduled), then takes the next one not taken.
         self._next = context.Value("q", processes)
-        self._readers: dict[Connection, int] = {}
+        self._readers: list[Connection] = []
         self._pids: list[int] = []
         if linter.schema_enabled:
             linter.schema.fast  # noqa: B018 - compiled once here, shared by the workers
@@ -215,7 +216,7 @@ class _Forked:
                 if pid == 0:  # pragma: no cover - the worker (coverage sees the parent)
                     self._serve(reader, writer, worker)
                 writer.close()
-                self._readers[reader] = pid
+                self._readers.append(reader)
                 self._pids.append(pid)
         except BaseException:
             self.close()
@@ -232,12 +233,7 @@ class _Forked:
             for other in self._readers:
                 other.close()
             while index < self._chunks:
-                start = index * self._size
-                chunk = [
-                    lint_one(self._linter, self._files.candidate(at), self._stamp_wanted)
-                    for at in range(start, min(start + self._size, self._files.count))
-                ]
-                writer.send((index, chunk))
+                writer.send((index, self._lint_chunk(index)))
                 with self._next.get_lock():
                     index = self._next.value
                     self._next.value = index + 1
@@ -249,11 +245,12 @@ class _Forked:
             os._exit(code)
 
     def _lint_chunk(self, index: int) -> list[tuple[FileResult, Stamp]]:
-        """A chunk linted here (a worker died with it)."""
+        """The results of chunk ``index`` (in a worker; here for a chunk whose
+        worker died)."""
         start = index * self._size
         return [
-            lint_one(self._linter, candidate, self._stamp_wanted)
-            for candidate in self._todo[start : start + self._size]
+            lint_one(self._linter, self._files.candidate(at), self._stamp_wanted)
+            for at in range(start, min(start + self._size, self._files.count))
         ]
 
     def results(self) -> Iterator[tuple[FileResult, Stamp]]:
@@ -263,12 +260,12 @@ class _Forked:
         arrived: dict[int, list[tuple[FileResult, Stamp]]] = {}
         for index in range(self._chunks):
             while index not in arrived and self._readers:
-                for reader in wait(list(self._readers)):
+                for reader in wait(self._readers):
                     assert isinstance(reader, Connection)
                     try:
                         got, results = reader.recv()  # a chunk's index and results
                     except (EOFError, OSError):
-                        del self._readers[reader]  # done, or gone
+                        self._readers.remove(reader)  # done, or gone
                         continue
                     arrived[got] = results
             chunk = arrived.pop(index, None)

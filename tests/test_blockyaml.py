@@ -9,7 +9,6 @@ both ways (``parse(..., block_reader=False)`` is libyaml alone) and compares.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +18,11 @@ from hypothesis import strategies as st
 
 from feedlint import blockyaml, parsing
 from feedlint.blockyaml import read_block_yaml
-from tests.conftest import FIXTURES, SAMPLE, SHARED
+from tests.conftest import FIXTURES, ROOT, SAMPLE, SHARED
+from tests.helpers import load_corpus_module
 from tests.strategies import article_files
 
-ROOT = Path(__file__).resolve().parents[1]
 SUITE = SHARED / "corpora" / "yaml-test-suite"
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-import corpus  # noqa: E402 - benchmarks/ is not a package
 
 
 def both_ways(raw: bytes, name: str = "a.md") -> tuple[parsing.ParseResult, bool]:
@@ -58,7 +54,7 @@ def test_the_sample_and_the_seeds_are_read_by_the_block_reader() -> None:
 
 
 def test_the_benchmark_corpus_is_read_by_the_block_reader(tmp_path: Path) -> None:
-    paths = corpus.generate(str(tmp_path), 300)
+    paths = load_corpus_module().generate(str(tmp_path), 300)
     declined = [p for p in paths if not both_ways(Path(p).read_bytes(), p)[1]]
     assert declined == []
 
