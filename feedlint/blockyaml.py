@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from feedlint.document import NodeSpan
+
 #: Characters that are never part of a line read here: C0 and C1 controls (tab,
 #: CR and NEL included: they are for libyaml to read; a CR is read only where it
 #: ends a line).
@@ -90,10 +92,6 @@ _DATE_TIME = re.compile(
 
 class _Decline(Exception):
     """The text is not in the part of YAML read here."""
-
-
-#: Node span: (key start, key end, value start, value end); -1 for a list item's key.
-NodeSpan = tuple[int, int, int, int]
 
 
 def read_block_yaml(

@@ -305,7 +305,7 @@ class _Files:
 
         self.count = len(todo)
         self._paths = "\0".join(c.path for c in todo)
-        same = all(c.display is c.path or c.display == c.path for c in todo)
+        same = all(c.display == c.path for c in todo)
         self._displays = None if same else "\0".join(c.display for c in todo)
         self._path_ends = array("q", itertools.accumulate(len(c.path) + 1 for c in todo))
         self._display_ends = None if same else array(
