@@ -202,6 +202,9 @@ def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
                        help="let --probe reach loopback and private addresses (your intranet)")
     probe.add_argument("--probe-timeout", type=_positive_float, default=None, metavar="SECONDS",
                        help="seconds one attempt may take, body included (default: 10)")
+    probe.add_argument("--probe-url-deadline", type=_positive_float, default=None,
+                       metavar="SECONDS", help="seconds the whole check of one URL may take: "
+                       "redirects, retries and waits included (default: 30)")
     probe.add_argument("--probe-concurrency", type=_positive_int, default=None, metavar="N",
                        help="requests in flight at once (default: 64)")
     probe.add_argument("--probe-per-host", type=_positive_int, default=None, metavar="N",
@@ -243,6 +246,7 @@ def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
     given = {
         "probe_allow_private": args.allow_private,
         "probe_timeout": args.probe_timeout,
+        "probe_url_deadline": args.probe_url_deadline,
         "probe_concurrency": args.probe_concurrency,
         "probe_per_host": args.probe_per_host,
         "probe_retries": args.probe_retries,
@@ -254,6 +258,7 @@ def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
         flags = {
             "probe_allow_private": "--allow-private",
             "probe_timeout": "--probe-timeout",
+            "probe_url_deadline": "--probe-url-deadline",
             "probe_concurrency": "--probe-concurrency",
             "probe_per_host": "--probe-per-host",
             "probe_retries": "--probe-retries",

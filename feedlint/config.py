@@ -406,6 +406,7 @@ _PROBE_KEYS: dict[str, Any] = {
     "probe-concurrency": lambda v, w, r: _whole(v, w, minimum=1),
     "probe-per-host": lambda v, w, r: _whole(v, w, minimum=1),
     "probe-timeout": lambda v, w, r: _number(v, w, minimum=0, above=True),
+    "probe-url-deadline": lambda v, w, r: _number(v, w, minimum=0, above=True),
     "probe-retries": lambda v, w, r: _whole(v, w, minimum=0),
     "probe-backoff": lambda v, w, r: _number(v, w, minimum=0),
     "probe-retry-after-cap": lambda v, w, r: _number(v, w, minimum=0),

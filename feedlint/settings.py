@@ -59,6 +59,8 @@ class Settings:
     probe_per_host: int = 8
     #: Seconds one attempt may take, connection and body included.
     probe_timeout: float = 10.0
+    #: Seconds the whole check of one URL may take: every redirect, retry and wait.
+    probe_url_deadline: float = 30.0
     #: Retries after a 5xx, 408, 429, timeout or reset.
     probe_retries: int = 2
     #: First backoff delay in seconds (doubled at each retry, with jitter).

@@ -55,6 +55,33 @@ class _Failure(Exception):
         self.retryable = retryable
 
 
+class _OutOfTime(Exception):
+    """The URL's deadline passed during an attempt, or left no time for one."""
+
+
+class _Clock:
+    """The time the check of one URL may still take (``probe_url_deadline``): every
+    request, redirect, retry and wait of it counts. Time spent queued for a free
+    request slot does not: that is other URLs' turn, not this one's."""
+
+    __slots__ = ("_loop", "deadline", "limit")
+
+    def __init__(self, limit: float) -> None:
+        self._loop = asyncio.get_running_loop()
+        self.limit = limit
+        self.deadline = self._loop.time() + limit
+
+    def now(self) -> float:
+        return self._loop.time()
+
+    def left(self) -> float:
+        return self.deadline - self._loop.time()
+
+    def pause(self, seconds: float) -> None:
+        """Leave ``seconds`` out of the count (they were spent queued)."""
+        self.deadline += max(0.0, seconds)
+
+
 @dataclass(slots=True)
 class _Answer:
     status: int
@@ -159,15 +186,17 @@ class Prober:
     # -- one URL ------------------------------------------------------------
 
     async def probe(self, url: str, image: bool) -> Outcome:
+        # One deadline for everything done for this URL, the GET after a HEAD too.
+        clock = _Clock(self.settings.probe_url_deadline)
         outcome = Outcome(url=url, image=image, final_url=url)
         if image:
-            await self._follow(outcome, "GET")
+            await self._follow(outcome, "GET", clock)
             return outcome
-        await self._follow(outcome, "HEAD")
+        await self._follow(outcome, "HEAD", clock)
         if self._get_after_head(outcome):
             sent = outcome.requests
             outcome = Outcome(url=url, image=image, final_url=url, requests=sent)
-            await self._follow(outcome, "GET")
+            await self._follow(outcome, "GET", clock)
         return outcome
 
     def _get_after_head(self, outcome: Outcome) -> bool:
@@ -179,7 +208,7 @@ class Prober:
             return False
         return status in (405, 501) or (400 <= status < 500 and status not in _DEFINITE)
 
-    async def _follow(self, outcome: Outcome, method: str) -> None:
+    async def _follow(self, outcome: Outcome, method: str, clock: _Clock) -> None:
         """Request ``outcome.url`` and follow its redirects, each hop guarded anew."""
         current = outcome.url
         seen = [current]
@@ -189,7 +218,7 @@ class Prober:
                 outcome.error, outcome.detail = parsed
                 return
             outcome.final_url = current
-            answer = await self._with_retries(outcome, current, parsed, method)
+            answer = await self._with_retries(outcome, current, parsed, method, clock)
             if answer is None:
                 return
             outcome.status = answer.status
@@ -219,12 +248,15 @@ class Prober:
         )
 
     async def _with_retries(
-        self, outcome: Outcome, url: str, parsed: httpx.URL, method: str
+        self, outcome: Outcome, url: str, parsed: httpx.URL, method: str, clock: _Clock
     ) -> _Answer | None:
         settings = self.settings
         for attempt in range(self.retries + 1):
             try:
-                answer = await self._attempt(outcome, parsed, method)
+                answer = await self._attempt(outcome, parsed, method, clock)
+            except _OutOfTime:
+                _out_of_time(outcome, clock.limit)
+                return None
             except Refused as err:
                 outcome.error = "refused"
                 outcome.detail = str(err) if url == outcome.url else f"it redirects to {url}: {err}"
@@ -235,7 +267,12 @@ class Prober:
                 return None
             except _Failure as failure:
                 if failure.retryable and attempt < self.retries:
-                    await asyncio.sleep(self._backoff(attempt))
+                    delay = self._backoff(attempt)
+                    if delay >= clock.left():
+                        # No time left to wait and try again.
+                        _out_of_time(outcome, clock.limit, waiting=delay)
+                        return None
+                    await asyncio.sleep(delay)
                     continue
                 outcome.error = failure.kind
                 outcome.detail = failure.detail
@@ -247,7 +284,12 @@ class Prober:
                 if wait is not None and wait > settings.probe_retry_after_cap:
                     outcome.retry_after = wait
                     return answer
-                await asyncio.sleep(wait if wait is not None else self._backoff(attempt))
+                delay = wait if wait is not None else self._backoff(attempt)
+                if delay >= clock.left():
+                    # A wait that would pass the deadline is not waited for.
+                    _out_of_time(outcome, clock.limit, waiting=delay, asked=wait is not None)
+                    return None
+                await asyncio.sleep(delay)
                 continue
             return answer
         raise AssertionError("unreachable")  # pragma: no cover
@@ -266,18 +308,29 @@ class Prober:
             slot = self._hosts[host] = asyncio.Semaphore(max(1, self.settings.probe_per_host))
         return slot
 
-    async def _attempt(self, outcome: Outcome, request_url: httpx.URL, method: str) -> _Answer:
+    async def _attempt(
+        self, outcome: Outcome, request_url: httpx.URL, method: str, clock: _Clock
+    ) -> _Answer:
         host = request_url.raw_host.decode("ascii").lower()
         port = request_url.port or (443 if request_url.scheme == "https" else 80)
+        queued = clock.now()
         async with self._global, self._host_slot(host):
+            clock.pause(clock.now() - queued)
+            left = clock.left()
+            if left <= 0:
+                raise _OutOfTime
+            # The attempt's own timeout, or what is left of the URL's deadline.
+            limit = min(self.timeout, left)
             self.in_flight[host] += 1
             self.peak[host] = max(self.peak[host], self.in_flight[host])
             outcome.requests += 1
             try:
-                async with asyncio.timeout(self.timeout):
+                async with asyncio.timeout(limit):
                     await self.guard.check(host, port)
                     return await self._request(outcome, request_url, method)
             except TimeoutError:
+                if limit < self.timeout:
+                    raise _OutOfTime from None
                 raise _Failure(
                     "timeout", f"no answer within {self.timeout:g} s", retryable=True
                 ) from None
@@ -375,6 +428,29 @@ class Prober:
         if answer.size is None:
             known = looks_like_image(bytes(data[:4096]), answer.content_type)
             answer.image_problem = "unknown-size" if known else "not-image"
+
+
+def _out_of_time(
+    outcome: Outcome, limit: float, *, waiting: float | None = None, asked: bool = False
+) -> None:
+    """End ``outcome`` as a timeout of its URL's deadline (``limit`` seconds): it
+    passed, or would pass while ``waiting`` to try again (a wait the server
+    ``asked`` for with Retry-After, or a backoff)."""
+    outcome.error = "timeout"
+    outcome.deadline = limit
+    whole = f"{limit:g} s, redirects, retries and waits included"
+    if waiting is None:
+        outcome.detail = f"the whole check took longer than {whole}"
+    elif asked:
+        outcome.detail = (
+            f"the whole check would take longer than {whole}: the server asked to "
+            f"retry after {waiting:g} s"
+        )
+    else:
+        outcome.detail = (
+            f"the whole check would take longer than {whole}: no time was left to "
+            "try again"
+        )
 
 
 def _reason(err: Exception) -> str:

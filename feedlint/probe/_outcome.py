@@ -49,6 +49,8 @@ class Outcome:
     detail: str = ""
     #: A Retry-After the server asked for beyond the cap (not waited for).
     retry_after: float | None = None
+    #: The per-URL deadline in seconds, when passing it ended the check (a timeout).
+    deadline: float | None = None
     #: The image's real (width, height), when it was read.
     size: tuple[int, int] | None = None
     #: "not-image" or "unknown-size" when the image's size could not be read.
@@ -127,6 +129,15 @@ def findings_for(
         after = f" (after redirecting to {outcome.final_url})"
     if outcome.error is not None:
         code = ERROR_CODE.get(outcome.error, "FL602")
+        if code == "FL602" and outcome.deadline is not None:
+            return [
+                (
+                    code,
+                    f"{field_name} cannot be reached: {outcome.detail}{after}; to give each "
+                    "URL more time, raise --probe-url-deadline (probe-url-deadline in the "
+                    "configuration)",
+                )
+            ]
         if code == "FL602":
             return [(code, f"{field_name} cannot be reached: {outcome.detail}{after}")]
         if code == "FL607":

@@ -50,7 +50,7 @@ def check_settings(settings: Settings) -> list[re.Pattern[str]]:
     for name in ("probe_concurrency", "probe_per_host", "probe_image_bytes"):
         if getattr(settings, name) < 1:
             raise ProbeSettingsError(f"{name} must be at least 1")
-    for name in ("probe_timeout", "probe_cache_ttl"):
+    for name in ("probe_timeout", "probe_url_deadline", "probe_cache_ttl"):
         if not getattr(settings, name) > 0:
             raise ProbeSettingsError(f"{name} must be more than 0 seconds")
     for name in ("probe_retries", "probe_backoff", "probe_retry_after_cap", "probe_max_redirects"):

@@ -53,8 +53,8 @@ def test_plain_check_never_imports_httpx(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "flags",
-    [["--allow-private"], ["--probe-timeout", "3"], ["--probe-per-host", "2"],
-     ["--probe-exclude", "x"]],
+    [["--allow-private"], ["--probe-timeout", "3"], ["--probe-url-deadline", "20"],
+     ["--probe-per-host", "2"], ["--probe-exclude", "x"]],
 )
 def test_probe_flags_without_probe_are_usage_errors(cli, tmp_path: Path, flags: list[str]) -> None:
     path = write_article(tmp_path, "a.md", article("https://example.com/a"))
@@ -68,6 +68,8 @@ def test_probe_flags_without_probe_are_usage_errors(cli, tmp_path: Path, flags: 
     ("flags", "message"),
     [
         (["--probe-timeout", "0"], "above 0"),
+        (["--probe-url-deadline", "0"], "above 0"),
+        (["--probe-url-deadline", "-1"], "above 0"),
         (["--probe-concurrency", "0"], "at least 1"),
         (["--probe-exclude", "(unclosed"], "probe_exclude pattern '(unclosed' is invalid"),
     ],

@@ -58,6 +58,7 @@ def test_flags_win_over_the_file(
     ("line", "message"),
     [
         ("probe-timeout = 0", "probe-timeout: expected a number above 0, got 0"),
+        ("probe-url-deadline = 0", "probe-url-deadline: expected a number above 0, got 0"),
         ('probe-exclude = ["("]', "probe-exclude: '(' is not a regular expression"),
         ('probe-accept-status = ["403"]', "probe-accept-status: expected a list of HTTP status"),
         ('probe-allow-networks = ["10.0.0.0/33"]', "probe-allow-networks:"),
@@ -78,7 +79,9 @@ def test_bad_values_are_usage_errors(
 def test_show_settings_names_where_each_probe_key_came_from(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    (tmp_path / "feedlint.toml").write_text('probe-per-host = 2\nprobe-ca-bundle = "ca.pem"\n')
+    (tmp_path / "feedlint.toml").write_text(
+        'probe-per-host = 2\nprobe-ca-bundle = "ca.pem"\nprobe-url-deadline = 45\n'
+    )
     status, output = run(tmp_path, monkeypatch, capsys, "--probe", "--probe-timeout", "3",
                          "--show-settings")
     assert status == 0
@@ -86,5 +89,19 @@ def test_show_settings_names_where_each_probe_key_came_from(
     assert f"probe-per-host = 2  # {config}" in output
     assert "probe-timeout = 3.0  # command line" in output
     assert "probe-concurrency = 64  # default" in output
+    assert f"probe-url-deadline = 45.0  # {config}" in output
     assert f'probe-ca-bundle = "{tmp_path / "ca.pem"}"  # {config}' in output
     assert "# links are probed (--probe)  # command line" in output
+
+
+def test_the_url_deadline_from_the_file_and_the_flag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    (tmp_path / "feedlint.toml").write_text("probe-url-deadline = 12.5\n")
+    status, output = run(tmp_path, monkeypatch, capsys, "--probe", "--show-settings")
+    assert status == 0
+    assert f"probe-url-deadline = 12.5  # {tmp_path / 'feedlint.toml'}" in output
+    status, output = run(tmp_path, monkeypatch, capsys, "--probe", "--probe-url-deadline",
+                         "4", "--show-settings")
+    assert status == 0
+    assert "probe-url-deadline = 4.0  # command line" in output
