@@ -39,11 +39,17 @@ Safety: a bucket is written to a temporary file and renamed into place, so two
 runs sharing a cache (two terminals, parallel CI jobs on one runner) never see
 half a bucket; each run merges its entries into the bucket as it is on disk
 just before writing, and when two runs write one bucket at the same moment the
-entries of one are lost (a miss next time, never a wrong result). Each entry
-carries a digest of itself: a truncated or corrupt entry is a miss, never a
-crash. The cache is local, trusted data (as
-``__pycache__`` is): it is pickled, so do not share a cache folder with people
-you would not let run code as you.
+entries of one are lost (a miss next time, never a wrong result).
+
+Trust: the cache folder is inside the linted tree by default, where a pull
+request can commit anything. So an entry is JSON that builds only feedlint's
+own result types (:mod:`feedlint.cache_codec`: reading it runs no code), and it
+carries a keyed digest made with this user's secret (:mod:`feedlint.secret`),
+kept outside the tree: an entry this user's runs did not write, or a damaged
+one, is a miss, counted in :attr:`ResultCache.rejected` for one note on stderr,
+never an error and never a verdict. The cache folder and the folders in it are
+made and used only where no component inside the current folder is a symbolic
+link (:func:`safe_folder`), and a bucket is read only if it is a regular file.
 """
 
 from __future__ import annotations
@@ -57,10 +63,11 @@ import struct
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedlint._hashing import blake2b
+from feedlint.secret import mac
 
 if TYPE_CHECKING:
     from feedlint.discovery import Candidate
@@ -88,12 +95,12 @@ _KEYED_FILES = (
 
 T = TypeVar("T")
 
-_MAGIC = b"FLC3"
+_MAGIC = b"FLC4"
 _DIGEST_SIZE = 16
-_FORMAT = 4
+_FORMAT = 5
 #: Bucket files per run key.
 BUCKETS = 64
-#: A record: entry name, content digest, stat signature, checksum, payload length.
+#: A record: entry name, content digest, stat signature, keyed digest, payload length.
 _RECORD = struct.Struct(">16s16s32s16sI")
 #: A file modified this recently may still change without its times changing
 #: (timestamps are coarse): its stat signature is not trusted ("racily clean",
@@ -102,6 +109,8 @@ RACY_WINDOW_NS = 3_000_000_000
 _SIGNATURE = struct.Struct(">QQqq")
 #: The signature of a file that must be read to be recognized.
 NO_SIGNATURE = bytes(_SIGNATURE.size)
+#: A bucket larger than this is not read (a miss): 100,000 files make about 1 MB each.
+MAX_BUCKET_SIZE = 64 * 1024 * 1024
 
 
 
@@ -113,13 +122,54 @@ def content_digest(raw: bytes) -> bytes:
     return blake2b(raw, digest_size=_DIGEST_SIZE).digest()
 
 
+class UnsafeFolderError(OSError):
+    """A folder feedlint will not write in; its text says which component and why."""
+
+
+def safe_folder(path: str) -> str:
+    """Make the folder ``path`` and its missing parents, and return it as an absolute path.
+
+    A component inside the current folder (the tree being linted, which anyone
+    may have written) must be a real folder, not a symbolic link: a committed
+    ``.feedlint_cache -> /elsewhere`` would send writes out of the tree. Above the
+    current folder, a path the user gave (``--cache-dir``, the environment) is
+    taken as it is. Raises :class:`UnsafeFolderError` naming the component that is
+    refused, or OSError when a folder cannot be made.
+    """
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    prefix = here.rstrip(os.sep) + os.sep
+    if absolute != here and not absolute.startswith(prefix):
+        os.makedirs(absolute, exist_ok=True)
+        return absolute
+    current = here
+    for part in absolute[len(prefix) :].split(os.sep) if absolute != here else ():
+        current = os.path.join(current, part)
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            with contextlib.suppress(FileExistsError):
+                os.mkdir(current)
+            info = os.lstat(current)
+        if S_ISLNK(info.st_mode):
+            raise UnsafeFolderError(
+                f"{os.path.relpath(current, here)} is a symbolic link inside the current "
+                "folder, which feedlint never writes through (remove it, or give "
+                "--cache-dir a folder outside the repository)"
+            )
+        if not S_ISDIR(info.st_mode):
+            raise UnsafeFolderError(f"{os.path.relpath(current, here)} is not a folder")
+    return absolute
+
+
 def ensure_cache_root(root: str) -> None:
     """Create the cache folder with a ``.gitignore`` of ``*`` and a CACHEDIR.TAG.
 
     Safe to call from several processes at once; raises OSError when the folder
-    cannot be made.
+    cannot be made, or when it is, or lies under, a symbolic link inside the
+    current folder (see :func:`safe_folder`).
     """
-    os.makedirs(root, exist_ok=True)
+    safe_folder(root)
     for name, text in (
         (".gitignore", "*\n"),  # as the probe cache writes it
         (
@@ -130,7 +180,7 @@ def ensure_cache_root(root: str) -> None:
         ),
     ):
         path = os.path.join(root, name)
-        if not os.path.exists(path):
+        if not os.path.lexists(path):
             _write_atomically(path, text.encode("utf-8"))
 
 
@@ -259,6 +309,8 @@ class ResultCache:
         self.key = key
         self.folder = os.path.join(root, LINT_SUBDIR, key)
         self.disabled: str | None = None
+        #: Entries found whose keyed digest is wrong: written by someone else, or damaged.
+        self.rejected = 0
         #: Bucket number -> entry name -> record, as read.
         self._loaded: dict[int, dict[bytes, _Record]] = {}
         #: Bucket number -> entry name -> record bytes, to be written.
@@ -303,7 +355,7 @@ class ResultCache:
         record = self._record(name)
         if record is None or record[1] != signature:
             return None
-        return _verified(name, record, candidate.display)
+        return self._verified(name, record, candidate.display)
 
     def get(
         self, candidate: Candidate, digest: bytes, signature: bytes = NO_SIGNATURE
@@ -315,7 +367,7 @@ class ResultCache:
         record = self._record(name)
         if record is None or record[0] != digest:
             return None
-        result = _verified(name, record, candidate.display)
+        result = self._verified(name, record, candidate.display)
         if result is not None and signature != NO_SIGNATURE and record[1] != signature:
             payload = record[3]
             self._stage_record(name, _pack(name, digest, signature, payload))
@@ -326,21 +378,35 @@ class ResultCache:
     ) -> None:
         """Keep ``result`` for :meth:`flush` (serialized now: later changes to it,
         such as the checks across files, are not cached)."""
-        import pickle
+        from feedlint import cache_codec
 
         name = self.entry_name(candidate)
-        payload = pickle.dumps(
-            (
-                _FORMAT,
-                candidate.display,
-                result.skipped,
-                result.diagnostics,
-                result.facts,
-                result.suppressor,
-            ),
-            protocol=pickle.HIGHEST_PROTOCOL,
-        )
-        self._stage_record(name, _pack(name, digest, signature, payload))
+        try:
+            payload = cache_codec.dumps(
+                (
+                    _FORMAT,
+                    candidate.display,
+                    result.skipped,
+                    result.diagnostics,
+                    result.facts,
+                    result.suppressor,
+                )
+            )
+            record = _pack(name, digest, signature, payload)
+        except (ValueError, OSError):  # a fact the cache cannot hold, or no key: not cached
+            return
+        self._stage_record(name, record)
+
+    def _verified(self, name: bytes, record: _Record, display: str) -> FileResult | None:
+        digest, signature, checksum, payload = record
+        try:
+            expected = mac(name, digest, signature, payload)
+        except OSError:
+            return None
+        if expected != checksum:
+            self.rejected += 1
+            return None
+        return _decode(payload, display)
 
     def _stage_record(self, name: bytes, record: bytes) -> None:
         self._staged.setdefault(name[0] % BUCKETS, {})[name] = record
@@ -352,7 +418,7 @@ class ResultCache:
             return
         try:
             ensure_cache_root(self.root)
-            os.makedirs(self.folder, exist_ok=True)
+            safe_folder(self.folder)
             for bucket, records in staged.items():
                 path = self._bucket_path(bucket)
                 merged = {
@@ -365,7 +431,7 @@ class ResultCache:
             self.disabled = f"cannot write the cache in {self.root}: {err.strerror or err}"
 
 
-#: (content digest, stat signature, checksum, payload) of one entry.
+#: (content digest, stat signature, keyed digest, payload) of one entry.
 _Record = tuple[bytes, bytes, bytes, bytes]
 
 
@@ -382,31 +448,19 @@ def signature(stat: os.stat_result, now_ns: int) -> bytes:
     return _SIGNATURE.pack(stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
 
 
-def _checksum(name: bytes, digest: bytes, signature: bytes, payload: bytes) -> bytes:
-    return blake2b(name + digest + signature + payload, digest_size=_DIGEST_SIZE).digest()
-
-
 def _pack(
     name: bytes, digest: bytes, signature: bytes, payload: bytes, checksum: bytes | None = None
 ) -> bytes:
     if checksum is None:
-        checksum = _checksum(name, digest, signature, payload)
+        checksum = mac(name, digest, signature, payload)
     return _RECORD.pack(name, digest, signature, checksum, len(payload)) + payload
 
 
-def _verified(name: bytes, record: _Record, display: str) -> FileResult | None:
-    digest, signature, checksum, payload = record
-    if _checksum(name, digest, signature, payload) != checksum:
-        return None
-    return _decode(payload, display)
-
-
 def _read_bucket(path: str) -> dict[bytes, _Record]:
-    """Entry name -> record; a damaged tail is dropped."""
-    try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
-    except OSError:
+    """Entry name -> record; a damaged tail is dropped. Only a regular file is read
+    (a symbolic link, a FIFO or a device in its place reads as empty)."""
+    blob = read_regular(path, MAX_BUCKET_SIZE)
+    if blob is None:
         return {}
     records: dict[bytes, _Record] = {}
     if not blob.startswith(_MAGIC):
@@ -420,6 +474,27 @@ def _read_bucket(path: str) -> dict[bytes, _Record]:
         records[name] = (digest, signature, checksum, blob[pos : pos + length])
         pos += length
     return records
+
+
+def read_regular(path: str, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file (not a link) of at most ``limit``
+    bytes; else None. Never waits on a FIFO."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not S_ISREG(info.st_mode) or info.st_size > limit:
+            return None
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            blob = handle.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return blob if len(blob) <= limit else None
 
 
 # -- derived data: built once, reused by later runs ----------------------------
@@ -444,32 +519,30 @@ def derived(name: str, stamp: Any, build: Callable[[], T]) -> T:
     For set-up that every process would otherwise repeat, such as hashing
     feedlint's own sources for the cache key. ``stamp``
     names the inputs (a library's files); a missing, stale or damaged file is
-    built anew and rewritten, never an error.
+    built anew and rewritten, never an error. The value is kept as JSON (so it
+    must be JSON data) under this user's keyed digest, like a cache entry: a file
+    someone else wrote is built anew.
     """
-    import pickle
-
     if _derived_root is None:
         return build()
     material = repr((name, stamp, sys.version_info[:2], _FORMAT)).encode("utf-8")
     path = os.path.join(_derived_root, f"{name}-{blake2b(material, digest_size=12).hexdigest()}")
     head = len(_MAGIC) + _DIGEST_SIZE
+    blob = read_regular(path, MAX_BUCKET_SIZE)
+    label = name.encode("utf-8")
     try:
-        with open(path, "rb") as handle:
-            blob = handle.read()
-        payload = blob[head:]
-        if blob[: len(_MAGIC)] == _MAGIC and blob[len(_MAGIC) : head] == blake2b(
-            payload, digest_size=_DIGEST_SIZE
-        ).digest():
-            return pickle.loads(payload)  # type: ignore[no-any-return]
-    except Exception:  # noqa: BLE001, S110 - a missing or bad file is built anew
+        if blob is not None and blob[: len(_MAGIC)] == _MAGIC:
+            payload = blob[head:]
+            if blob[len(_MAGIC) : head] == mac(label, payload):
+                return json.loads(payload)  # type: ignore[no-any-return]
+    except (OSError, ValueError):
         pass
     value = build()
-    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        os.makedirs(_derived_root, exist_ok=True)
-        _write_atomically(path, _MAGIC + blake2b(payload, digest_size=_DIGEST_SIZE).digest()
-                          + payload)
-    except OSError:
+        payload = json.dumps(value, separators=(",", ":")).encode("utf-8")
+        safe_folder(_derived_root)
+        _write_atomically(path, _MAGIC + mac(label, payload) + payload)
+    except (OSError, TypeError, ValueError):
         pass
     return value
 
@@ -505,13 +578,14 @@ def cacheable(result: FileResult) -> bool:
 
 
 def _decode(payload: bytes, display: str) -> FileResult | None:
-    import pickle
-
+    from feedlint import cache_codec
     from feedlint.engine import FileResult
 
     try:
-        version, stored_display, skipped, diagnostics, facts, suppressor = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - a bad entry is a miss, whatever the reason
+        version, stored_display, skipped, diagnostics, facts, suppressor = cache_codec.loads(
+            payload
+        )
+    except (ValueError, TypeError):  # a bad entry is a miss
         return None
     if version != _FORMAT or stored_display != display:
         return None

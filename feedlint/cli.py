@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from feedlint import __version__
-from feedlint.diagnostics import Severity
+from feedlint.diagnostics import Severity, printable
 
 if TYPE_CHECKING:
     from feedlint.cache import ResultCache
@@ -387,6 +387,13 @@ def _check(args: argparse.Namespace) -> int:
     result = linter.run(candidates, jobs=_resolve_jobs(settings), cache=cache)
     if cache is not None and cache.disabled:
         _warn(cache.disabled)
+    if cache is not None and cache.rejected:
+        _note(
+            f"ignored {cache.rejected} result cache "
+            f"{'entry' if cache.rejected == 1 else 'entries'} in {printable(cache.root)} "
+            "that this user's runs did not write (or that are damaged); those files were "
+            "linted anew"
+        )
     _warn_without_libyaml()
     if settings.probe:
         from feedlint.probe import probe_result
@@ -556,6 +563,10 @@ def _warn(message: str) -> None:
     print(f"feedlint: warning: {message}", file=sys.stderr)
 
 
+def _note(message: str) -> None:
+    print(f"feedlint: note: {message}", file=sys.stderr)
+
+
 def _warn_without_libyaml() -> None:
     composing = sys.modules.get("feedlint.composing")  # None: libyaml was never needed
     if composing is not None and not composing.HAVE_LIBYAML:
@@ -575,7 +586,13 @@ def _open_cache(
     settings: Settings, linter: Linter, candidates: Sequence[Candidate]
 ) -> ResultCache | None:
     """The run's result cache, or None (``--no-cache``, only stdin, or not writable)."""
-    from feedlint.cache import ResultCache, default_cache_dir, ensure_cache_root, use_derived
+    from feedlint.cache import (
+        ResultCache,
+        UnsafeFolderError,
+        default_cache_dir,
+        ensure_cache_root,
+        use_derived,
+    )
 
     if not settings.cache or all(c.stdin_bytes is not None for c in candidates):
         return None
@@ -583,11 +600,22 @@ def _open_cache(
         # A fixed file's result is what is left after its fixes, with a report of
         # them; neither is what the file's content alone gives. Not cached.
         return None
+    from feedlint.secret import key_path, user_key
+
     root = settings.cache_dir or default_cache_dir()
     try:
         ensure_cache_root(root)
     except OSError as err:
-        _warn(f"the result cache is off: cannot write {root}: {err.strerror or err}")
+        reason = str(err) if isinstance(err, UnsafeFolderError) else (err.strerror or str(err))
+        _warn(f"the result cache is off: cannot write {printable(root)}: {printable(reason)}")
+        return None
+    try:
+        user_key()
+    except OSError as err:
+        _warn(
+            f"the result cache is off: no key to sign its entries with at "
+            f"{printable(key_path())}: {printable(str(err.strerror or err))}"
+        )
         return None
     use_derived(root)
     return ResultCache.for_run(root, settings, linter.schema)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +18,13 @@ import pytest
 
 from feedlint.engine import Linter
 from feedlint.settings import Settings
+
+# Every run of feedlint in the tests (in this process and in the ones it starts)
+# keeps its per-user cache key (feedlint.secret) in a scratch folder, never in the
+# home folder of whoever runs the tests.
+_USER_CACHE = tempfile.mkdtemp(prefix="feedlint-tests-user-cache-")
+atexit.register(shutil.rmtree, _USER_CACHE, ignore_errors=True)
+os.environ["XDG_CACHE_HOME"] = _USER_CACHE
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -247,20 +247,22 @@ def test_a_corrupt_cache_is_ignored_and_repaired(
 
 
 def test_an_entry_whose_payload_is_not_a_result_is_a_miss(archive: Path, tmp_path: Path) -> None:
-    import hashlib
     import struct
+
+    from feedlint.secret import mac
 
     cache_dir = tmp_path / "cache"
     cold, _ = lint(["archive"], cache_dir)
-    # A well-formed record (right checksum) around a payload that does not unpickle.
+    # A well-formed record, signed with this user's own key, around a payload
+    # that is not a cached result.
     for bucket in (cache_dir / LINT_SUBDIR).rglob("*.bin"):
         blob = bucket.read_bytes()
-        assert blob[:4] == b"FLC3"
+        magic = blob[:4]
         name, digest, signature = blob[4:20], blob[20:36], blob[36:68]
-        payload = b"\x80\x05not a pickle"
-        check = hashlib.blake2b(name + digest + signature + payload, digest_size=16).digest()
-        bucket.write_bytes(b"FLC3" + struct.pack(">16s16s32s16sI", name, digest, signature,
-                                                 check, len(payload)) + payload)
+        payload = b'["t", 5, "not", ["Unknown", 1]]'
+        check = mac(name, digest, signature, payload)
+        bucket.write_bytes(magic + struct.pack(">16s16s32s16sI", name, digest, signature,
+                                               check, len(payload)) + payload)
     after, linted = lint(["archive"], cache_dir)
     assert linted
     assert as_json(after) == as_json(cold)

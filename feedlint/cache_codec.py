@@ -1,0 +1,137 @@
+"""What the result cache stores, as JSON that builds nothing but a closed set of types.
+
+A cache entry holds one file's diagnostics, the facts its rule modules kept and
+its ``noqa`` directives. Reading one back must never run code, whoever wrote the
+file: so no pickle. Each value becomes JSON; a list, tuple, set, dict, bytes or
+one of :func:`_types` becomes an array whose first element names it::
+
+    ["l", 1, 2]                 a list
+    ["t", "a", ["b", "00ff"]]   a tuple of a string and bytes
+    ["Span", 3, 1, 3, 9]        a feedlint.diagnostics.Span, its fields in order
+
+Decoding calls only the constructors of those types (plain dataclasses, named
+tuples and one enum), with decoded values. Anything else, or an array of the
+wrong shape, raises :class:`ValueError`; so does encoding a type outside the set
+(the file's result is then not cached).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from collections.abc import Callable
+from typing import Any
+
+_registry: dict[str, type] | None = None
+_names: dict[type, str] | None = None
+
+
+def _types() -> dict[str, type]:
+    """Every type a cached result may hold, by name."""
+    global _registry, _names
+    if _registry is None:
+        from feedlint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
+        from feedlint.rules.dates import OrderFact
+        from feedlint.rules.duplicates import UrlFact
+        from feedlint.suppression import Directive, Suppressor
+
+        found: list[type] = [
+            Diagnostic, Finding, Fix, Severity, Span, OrderFact, UrlFact, Directive, Suppressor
+        ]  # fmt: skip
+        _registry = {t.__name__: t for t in found}
+        _names = {t: name for name, t in _registry.items()}
+    return _registry
+
+
+def _fields(kind: type) -> tuple[str, ...]:
+    if dataclasses.is_dataclass(kind):
+        return tuple(f.name for f in dataclasses.fields(kind))
+    return tuple(kind._fields)  # type: ignore[attr-defined]  # a NamedTuple
+
+
+def _encode(value: Any) -> Any:
+    if value is None or isinstance(value, str | bool | float):
+        return value
+    kind = type(value)
+    if kind is int:
+        return value
+    if kind is list:
+        return ["l", *map(_encode, value)]
+    if kind is dict:
+        out: list[Any] = ["d"]
+        for key, item in value.items():
+            out.append(_encode(key))
+            out.append(_encode(item))
+        return out
+    if kind is bytes:
+        return ["b", value.hex()]
+    if kind is set or kind is frozenset:
+        return ["s" if kind is set else "f", *map(_encode, value)]
+    _types()
+    assert _names is not None
+    name = _names.get(kind)
+    if name is None:
+        if kind is tuple:
+            return ["t", *map(_encode, value)]
+        raise ValueError(f"cannot cache a value of type {kind.__qualname__}")
+    if isinstance(value, enum.Enum):
+        return [name, _encode(value.value)]
+    return [name, *(_encode(getattr(value, f)) for f in _fields(kind))]
+
+
+_BUILDERS: dict[str, Callable[[list[Any]], Any]] = {
+    "l": lambda items: items,
+    "t": tuple,
+    "s": set,
+    "f": frozenset,
+}
+
+
+def _decode(value: Any) -> Any:
+    if not isinstance(value, list):
+        if isinstance(value, dict):
+            raise ValueError("a JSON object is not a cached value")
+        return value
+    if not value or not isinstance(value[0], str):
+        raise ValueError("an untagged array")
+    tag = value[0]
+    if tag == "b":
+        if len(value) != 2 or not isinstance(value[1], str):
+            raise ValueError("bad bytes")
+        return bytes.fromhex(value[1])
+    items = [_decode(v) for v in value[1:]]
+    builder = _BUILDERS.get(tag)
+    if builder is not None:
+        return builder(items)
+    if tag == "d":
+        if len(items) % 2:
+            raise ValueError("a dict with an odd number of items")
+        return dict(zip(items[::2], items[1::2], strict=True))
+    kind = _types().get(tag)
+    if kind is None:
+        raise ValueError(f"unknown type {tag!r}")
+    if issubclass(kind, enum.Enum):
+        if len(items) != 1:
+            raise ValueError(f"bad {tag}")
+        return kind(items[0])
+    if len(items) != len(_fields(kind)):
+        raise ValueError(f"{tag} takes {len(_fields(kind))} fields, not {len(items)}")
+    return kind(*items)
+
+
+def dumps(value: Any) -> bytes:
+    """``value`` as UTF-8 JSON; ValueError for a type outside the set."""
+    return json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def loads(data: bytes) -> Any:
+    """The value :func:`dumps` made; ValueError for anything else."""
+    try:
+        tree = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise ValueError(str(err)) from err
+    try:
+        return _decode(tree)
+    except (TypeError, RecursionError, OverflowError) as err:
+        raise ValueError(str(err)) from err
