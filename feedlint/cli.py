@@ -12,7 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from feedlint import __version__
 from feedlint.diagnostics import Severity, printable
@@ -93,10 +93,18 @@ def _terminal_columns() -> int:
         return 80
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose usage errors quote what was given escaped: a file name
+    that pre-commit passes may look like an option and hold control characters."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(printable(message))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from feedlint.reporters import REPORTERS
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         formatter_class=_HelpFormatter,
         prog="feedlint",
         description="Lint news article files: YAML front matter checked against a JSON "
@@ -296,7 +304,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         return _check(args)
     except UsageError as err:
-        print(f"feedlint: error: {err}", file=sys.stderr)
+        # Config keys and values, schema text and paths come from files nobody checked:
+        # escaped like every message, so one error is one line and a terminal acts on
+        # nothing in it.
+        print(f"feedlint: error: {printable(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("feedlint: interrupted", file=sys.stderr)
@@ -309,8 +320,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             import traceback
 
-            traceback.print_exc()
-        print(f"feedlint: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+            for line in traceback.format_exc().splitlines():
+                print(printable(line), file=sys.stderr)
+        print(f"feedlint: internal error: {type(err).__name__}: {printable(str(err))}",
+              file=sys.stderr)
         if not verbose:
             print("feedlint: run again with --verbose for the traceback", file=sys.stderr)
         return EXIT_ERROR
@@ -352,7 +365,7 @@ def _check(args: argparse.Namespace) -> int:
     if args.show_settings:
         from feedlint.config import render
 
-        sys.stdout.write(render(resolved))
+        sys.stdout.write("\n".join(printable(line) for line in render(resolved).split("\n")))
         return EXIT_OK
     try:
         candidates = []
@@ -471,7 +484,7 @@ def write_report(reporter: Reporter, result: RunResult, output_file: str | None)
         reason = err.strerror or str(err)
         raise UsageError(f"cannot write the report to {output_file}: {reason}") from err
     if not reporter.options.quiet:
-        print(f"feedlint: {summary_line(result)}; report written to {output_file}",
+        print(f"feedlint: {summary_line(result)}; report written to {printable(output_file)}",
               file=sys.stderr)
 
 
@@ -503,7 +516,7 @@ def _resolve_settings(args: argparse.Namespace, paths: Sequence[str]) -> Resolve
         else:
             config, notes = find_for_paths(paths, args.stdin_filename)
             for note in notes:
-                print(f"feedlint: note: {note}", file=sys.stderr)
+                print(f"feedlint: note: {printable(note)}", file=sys.stderr)
         return resolve(command_line, config)
     except ConfigError as err:
         raise UsageError(str(err)) from err
@@ -521,9 +534,10 @@ def _report_fixes(result: RunResult, *, would: bool, quiet: bool) -> int:
         if report.diff:
             sys.stdout.write(report.diff)
         if report.error:
-            print(f"feedlint: {file.path}: {report.error}", file=sys.stderr)
+            print(f"feedlint: {file.path}: {printable(report.error)}", file=sys.stderr)
         for reason in report.refused:
-            print(f"feedlint: {file.path}: fix not applied: {reason}", file=sys.stderr)
+            print(f"feedlint: {file.path}: fix not applied: {printable(reason)}",
+                  file=sys.stderr)
         if report.applied:
             applied += report.applied
             files += 1
@@ -560,7 +574,7 @@ def _prepare_stdout(reporter: Reporter) -> None:
 
 
 def _warn(message: str) -> None:
-    print(f"feedlint: warning: {message}", file=sys.stderr)
+    print(f"feedlint: warning: {printable(message)}", file=sys.stderr)
 
 
 def _note(message: str) -> None:
@@ -635,10 +649,14 @@ def _merge(args: argparse.Namespace) -> int:
         json.dump(merged, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
+        from feedlint.diagnostics import MAX_MESSAGE, printable_path
         from feedlint.reporters.text import plural
 
+        # The reports come from other jobs: shown as `check --format text` shows its own.
         for d in merged["diagnostics"]:
-            sys.stdout.write(f"{d['file']}:{d['line']}:{d['column']}: {d['code']} {d['message']}\n")
+            where = f"{printable_path(str(d['file']))}:{int(d['line'])}:{int(d['column'])}:"
+            message = printable(str(d["message"]), MAX_MESSAGE)
+            sys.stdout.write(f"{where} {printable(str(d['code']))} {message}\n")
         sys.stdout.write(
             f"{plural(severities.count('error'), 'error')}, "
             f"{plural(severities.count('warning'), 'warning')} "

@@ -138,3 +138,24 @@ def printable(text: str, limit: int | None = None) -> str:
     if _unprintable.search(text) is None:
         return text
     return _unprintable.sub(_escape_char, text)
+
+
+#: What starts a GitHub Actions workflow command: ``::`` at the start of a line,
+#: after any leading white space (the runner trims it before looking).
+_COMMAND_START = "::"
+
+
+def printable_path(path: str) -> str:
+    """A file name as shown to a person: :func:`printable`, and never the start of a
+    workflow command.
+
+    The text formats begin each line with the file name, and a CI runner reads a
+    line that begins with ``::`` (after white space) as a command: a file named
+    ``::add-mask::x.md`` would drive it. Such a name, relative whenever it can start
+    a line, is shown as ``./::add-mask::x.md``: the same file, still a path a
+    person or an editor can open.
+    """
+    shown = printable(path)
+    if shown.lstrip().startswith(_COMMAND_START):
+        return "./" + shown
+    return shown

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from feedlint.diagnostics import printable
+from feedlint.diagnostics import printable_path
 
 FRONT_MATTER_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 BARE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -53,13 +53,15 @@ def display_path(path: str) -> str:
 
     Safe to print: a name that is not UTF-8 (its bytes kept as surrogates by
     ``os.fsdecode``) shows its bad bytes as ``\\xNN``, and control characters in a
-    name are escaped the same way, so text and JSON output stay valid.
+    name are escaped the same way, so text and JSON output stay valid; a name that
+    would start a CI workflow command is shown as ``./::…`` (see
+    :func:`~feedlint.diagnostics.printable_path`).
     """
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         relative = path
-    return printable(path if relative.startswith("..") else relative)
+    return printable_path(path if relative.startswith("..") else relative)
 
 
 def _display_under(root: str) -> Callable[[str], str]:
@@ -72,14 +74,16 @@ def _display_under(root: str) -> Callable[[str], str]:
     except ValueError:  # another drive on Windows
         relative_root = root
     if relative_root.startswith(".."):
-        return lambda path: printable(path)  # outside the current folder: as given
+        return lambda path: printable_path(path)  # outside the current folder: as given
     skip = len(root)
 
     def display(path: str) -> str:
         if not path.startswith(root):
             return display_path(path)
         rest = path[skip:].lstrip(os.sep)
-        shown = printable(rest if relative_root == "." else os.path.join(relative_root, rest))
+        shown = printable_path(
+            rest if relative_root == "." else os.path.join(relative_root, rest)
+        )
         # The same text as the path (a relative root): keep one string, not two, per
         # file, which counts for an archive of 100,000 files.
         return path if shown == path else shown
@@ -375,7 +379,9 @@ def sorted_candidates(candidates: Sequence[Candidate]) -> list[Candidate]:
 
 def read_stdin_candidate(data: bytes, filename: str | None) -> Candidate:
     name = filename or "-"
-    return Candidate(name, name, explicit=True, bare=is_bare(name), stdin_bytes=data)
+    return Candidate(
+        name, printable_path(name), explicit=True, bare=is_bare(name), stdin_bytes=data
+    )
 
 
 def in_shard(display: str, index: int, count: int) -> bool:
