@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from feedlint.diagnostics import Fix
+from feedlint.diagnostics import Fix, printable
 from feedlint.document import Article, human_path, split_pointer
 from feedlint.parsing import parse
 
@@ -136,15 +136,47 @@ def fix_file(
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
-    """The change as ``diff -u`` prints it, ready for ``patch -p0``."""
-    old = before.decode("utf-8", "replace").splitlines(keepends=True)
-    new = after.decode("utf-8", "replace").splitlines(keepends=True)
+    """The change as ``diff -u`` prints it, ready for ``patch -p0``.
+
+    The article's lines (ended by ``\\n`` only, as feedlint counts lines) are shown
+    as :func:`~feedlint.diagnostics.printable` shows text, but for their line end
+    (``\\n`` or ``\\r\\n``) and tabs: a diff of ordinary text applies as is, and a
+    terminal never receives a raw control character from a file. A context line that
+    a CI runner would read as a workflow command (``::`` after the leading space) has
+    its first colon written ``\\x3a``. A diff that had to be escaped no longer
+    applies; a line before its header says so.
+    """
     out = []
-    for line in difflib.unified_diff(old, new, path, path):
+    escaped = False
+    hunks = difflib.unified_diff(_diff_lines(before), _diff_lines(after), path, path)
+    for number, line in enumerate(hunks):
+        if number >= 2 and not line.startswith("@@"):
+            shown = _diff_line(line)
+            escaped = escaped or shown != line
+            line = shown
         out.append(line)
         if not line.endswith("\n"):
             out.append("\n\\ No newline at end of file\n")
+    if escaped:
+        out.insert(0, "# feedlint: characters a terminal acts on are shown escaped (\\xNN); "
+                      "this diff does not apply as is\n")
     return "".join(out)
+
+
+def _diff_lines(data: bytes) -> list[str]:
+    lines = data.decode("utf-8", "replace").split("\n")
+    return [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+
+
+def _diff_line(line: str) -> str:
+    """One line of a hunk (its ``' '``, ``-`` or ``+`` first), safe to show."""
+    body = line[1:]
+    end = "\r\n" if body.endswith("\r\n") else "\n" if body.endswith("\n") else ""
+    text = "\t".join(printable(part) for part in body[: len(body) - len(end)].split("\t"))
+    stripped = text.lstrip()
+    if line[0] == " " and stripped.startswith("::"):
+        text = text[: len(text) - len(stripped)] + "\\x3a" + stripped[1:]
+    return line[0] + text + end
 
 
 # -- the text ------------------------------------------------------------------

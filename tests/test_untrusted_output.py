@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from tests.conftest import SAMPLE, run_feedlint
+from tests.fixrules import run_with_fixrules
 
 #: A byte below 0x20 but the line end, DEL, a C1 control, a line or paragraph
 #: separator, a bidirectional override or isolate.
@@ -170,3 +171,34 @@ def test_usage_errors_quote_arguments_escaped(tmp_path: Path) -> None:
     assert_safe(run.stdout + run.stderr)
     assert len(run.stderr.splitlines()) == 1
 
+
+# -- 3. --diff shows the article's lines ----------------------------------------------
+
+
+def test_diff_never_prints_raw_escapes(tmp_path: Path) -> None:
+    article = (
+        "---\ntitle: A headline\nexcerpt: 'a  b'\n---\n"
+        "::stop-commands::tok\n"
+        "\x1b]0;owned\x07 \x1b[2J and a lone\rCR and\u202eLRO\n"
+        "last line"
+    )
+    (tmp_path / "a.md").write_bytes(article.encode("utf-8"))
+    run = run_with_fixrules(["check", "--diff", "a.md"], cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert_safe(run.stdout + run.stderr)
+    lines = run.stdout.split("\n")
+    assert lines[0].startswith("# feedlint: ")  # says the diff does not apply as is
+    assert "-excerpt: 'a  b'" in lines and "+excerpt: 'a b'" in lines
+    assert " \\x3a:stop-commands::tok" in lines
+    assert " \\x1b]0;owned\\x07 \\x1b[2J and a lone\\rCR and\\u202eLRO" in lines
+    assert (tmp_path / "a.md").read_bytes() == article.encode("utf-8")  # --diff writes nothing
+
+
+def test_diff_of_ordinary_text_is_not_escaped(tmp_path: Path) -> None:
+    article = "---\r\ntitle: A headline\r\nexcerpt: 'a  b'\r\n---\r\n\tTabbed ::body::\r\n"
+    (tmp_path / "a.md").write_bytes(article.encode("utf-8"))
+    run = run_with_fixrules(["check", "--diff", "a.md"], cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert run.stdout.startswith("--- a.md\n")
+    assert "+excerpt: 'a b'\r\n" in run.stdout
+    assert " \tTabbed ::body::\r\n" in run.stdout
