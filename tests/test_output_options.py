@@ -26,7 +26,8 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "junit"])
 def test_output_file_holds_what_stdout_would(repository: Path, tmp_path: Path, fmt: str) -> None:
-    target = tmp_path / "reports" / f"report.{fmt}"  # the folder is created
+    target = tmp_path / "reports" / f"report.{fmt}"
+    target.parent.mkdir()  # outside the current folder: a folder must exist
     to_file = run_feedlint(["check", "--format", fmt, "-o", str(target), "articles"],
                            cwd=repository)
     to_stdout = run_feedlint(["check", "--format", fmt, "articles"], cwd=repository)
@@ -105,6 +106,100 @@ def test_output_file_under_github_actions_is_text(repository: Path, tmp_path: Pa
     run_feedlint(["check", "-o", str(target), "articles/bad.md"], cwd=repository,
                  env={"GITHUB_ACTIONS": "true"})
     assert target.read_text("utf-8").startswith("articles/bad.md:5:1: FL102 ")
+
+
+# -- --output-file where a pull request put symbolic links ----------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, bytes | str]:
+    """Every entry under ``folder``: a file's bytes, a link's target, a folder."""
+    out: dict[str, bytes | str] = {}
+    for path in sorted(folder.rglob("*")):
+        key = str(path.relative_to(folder))
+        if path.is_symlink():
+            out[key] = "-> " + os.readlink(path)
+        elif path.is_dir():
+            out[key] = "dir"
+        else:
+            out[key] = path.read_bytes()
+    return out
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A folder outside the checkout holding what a link could point at."""
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".profile").write_bytes(b"export PATH=/usr/bin\n")
+    os.chmod(home / ".profile", 0o644)
+    return home
+
+
+@pytest.mark.parametrize("absolute", [False, True])
+def test_a_link_at_the_output_path_is_replaced_not_written_through(
+    tmp_path: Path, home: Path, absolute: bool
+) -> None:
+    checkout = make_repository(tmp_path / "repo")
+    link = checkout / "feedlint.sarif"
+    link.symlink_to(home / ".profile" if absolute else Path("..", "home", ".profile"))
+    before = _snapshot(home)
+    run = run_feedlint(["check", "--format", "sarif", "-o", "feedlint.sarif", "articles"],
+                       cwd=checkout)
+    assert run.returncode == 1, run.stderr
+    assert _snapshot(home) == before  # the target is untouched, nothing added beside it
+    assert not link.is_symlink()
+    assert json.loads(link.read_text("utf-8"))["version"] == "2.1.0"
+    assert stat.S_IMODE(link.stat().st_mode) == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize("named", ["out/report.sarif", "out/new/deeper/report.sarif"])
+def test_a_linked_folder_leading_outside_is_not_written_through(
+    tmp_path: Path, home: Path, named: str
+) -> None:
+    checkout = make_repository(tmp_path / "repo")
+    (checkout / "out").symlink_to(home)
+    before = _snapshot(home)
+    run = run_feedlint(["check", "-o", named, "articles"], cwd=checkout)
+    assert run.returncode == 2
+    assert run.stderr.startswith(f"feedlint: error: cannot write the report to {named}: out is "
+                                 "a symbolic link to ")
+    assert "outside the current folder" in run.stderr
+    assert len(run.stderr.splitlines()) == 1
+    assert _snapshot(home) == before
+
+
+def test_missing_folders_are_created_only_inside_the_current_folder(
+    tmp_path: Path, home: Path
+) -> None:
+    checkout = make_repository(tmp_path / "repo")
+    run = run_feedlint(["check", "--format", "json", "-o", "reports/ci/r.json", "articles"],
+                       cwd=checkout)
+    assert run.returncode == 1, run.stderr
+    assert json.loads((checkout / "reports" / "ci" / "r.json").read_text("utf-8"))
+    # A linked folder that stays inside is followed; missing folders below it are made.
+    (checkout / "real").mkdir()
+    (checkout / "alias").symlink_to("real")
+    run = run_feedlint(["check", "-o", "alias/sub/r.txt", "articles"], cwd=checkout)
+    assert run.returncode == 1, run.stderr
+    assert (checkout / "real" / "sub" / "r.txt").is_file()
+    assert (checkout / "alias").is_symlink()
+    # Outside the current folder, the folder must exist: nothing is created there.
+    before = _snapshot(tmp_path / "home")
+    for named in (str(home / "new" / "r.txt"), "../home/new/r.txt"):
+        run = run_feedlint(["check", "-o", named, "articles"], cwd=checkout)
+        assert run.returncode == 2
+        assert "feedlint creates missing folders only inside the current folder" in run.stderr
+    assert _snapshot(home) == before
+    # An existing folder outside, named by the user, is their choice.
+    run = run_feedlint(["check", "-o", str(home / "r.txt"), "articles"], cwd=checkout)
+    assert run.returncode == 1, run.stderr
+    assert (home / "r.txt").read_text("utf-8").endswith("in 5 files\n")
 
 
 # -- --statistics -------------------------------------------------------------

@@ -1,0 +1,121 @@
+"""Writing a file whole or not at all, and never through a symbolic link.
+
+Every file feedlint writes (a fixed article, a report) is written the same way: to
+a new temporary file in the folder of ``path`` (created exclusively, so nothing
+already there is opened), flushed to disk, given its permissions, then renamed
+over ``path`` in one step (``os.replace``). A reader sees the old file or the new
+one, never half of one; a write that fails or is interrupted leaves the old file
+as it was and no temporary file behind.
+
+The rename replaces the directory entry ``path`` itself: when ``path`` is a
+symbolic link, the link is replaced by the new file and its target is left
+untouched. A caller that means to write a link's target (``--fix`` keeps a link a
+link) resolves it first, and decides whether that target may be written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+#: Part of every temporary file's name (``.NAME.feedlint-tmp.XXXXXXXX.tmp``).
+TEMPORARY_MARK = "feedlint-tmp"
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode(path: str) -> int:
+    """The permissions a file written at ``path`` gets: those of the regular file
+    there now (never read through a link), else 0666 less the umask."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    if info is not None and stat.S_ISREG(info.st_mode):
+        return stat.S_IMODE(info.st_mode)
+    return 0o666 & ~current_umask()
+
+
+@contextlib.contextmanager
+def atomic_file(
+    path: str,
+    *,
+    mode: int | None = None,
+    owner: tuple[int, int] | None = None,
+    sync: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes replace ``path`` when the block ends without error.
+
+    ``mode``: the new file's permissions (default: :func:`new_file_mode`).
+    ``owner``: (uid, gid) to give it, when allowed. ``sync``: flush the file and the
+    rename to disk. ``before_replace``: called after the data is written, just
+    before the rename; an exception from it leaves ``path`` as it was.
+    """
+    folder, name = os.path.split(path)
+    folder = folder or os.curdir
+    if mode is None:
+        mode = new_file_mode(path)
+    fd, temporary = tempfile.mkstemp(prefix=f".{name}.{TEMPORARY_MARK}.", suffix=".tmp",
+                                     dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fchmod(handle.fileno(), mode)
+            if owner is not None and owner != (os.getuid(), os.getgid()):
+                with contextlib.suppress(OSError):
+                    os.fchown(handle.fileno(), *owner)
+            if sync:
+                os.fsync(handle.fileno())
+        if before_replace is not None:
+            before_replace()
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    if sync:
+        _sync_folder(folder)
+
+
+def write_atomically(
+    path: str,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    owner: tuple[int, int] | None = None,
+    sync: bool = True,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
+    """Replace ``path`` by a file holding ``data`` (see :func:`atomic_file`)."""
+    with atomic_file(path, mode=mode, owner=owner, sync=sync,
+                     before_replace=before_replace) as handle:
+        handle.write(data)
+
+
+def inside(path: str, folder: str) -> bool:
+    """True when the real path ``path`` is ``folder`` or below it (both resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _sync_folder(folder: str) -> None:
+    """Make the rename itself durable (best effort: not every system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
