@@ -208,6 +208,9 @@ def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
                        help="check every link and image over the network (FL6xx)")
     probe.add_argument("--allow-private", action="store_true", default=None,
                        help="let --probe reach loopback and private addresses (your intranet)")
+    probe.add_argument("--allow-network", action="append", type=_network, default=None,
+                       metavar="CIDR", help="let --probe reach this one non-public network, "
+                       "such as 10.1.0.0/16 (repeatable)")
     probe.add_argument("--probe-timeout", type=_positive_float, default=None, metavar="SECONDS",
                        help="seconds one attempt may take, body included (default: 10)")
     probe.add_argument("--probe-url-deadline", type=_positive_float, default=None,
@@ -236,6 +239,18 @@ def _positive_float(value: str) -> float:
     return number
 
 
+def _network(value: str) -> str:
+    import ipaddress
+
+    try:
+        ipaddress.ip_network(value, strict=False)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(
+            f"expected a network such as 10.1.0.0/16, got {value!r}: {err}"
+        ) from None
+    return value
+
+
 def _positive_int(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
@@ -253,6 +268,7 @@ def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
     error (the configuration file's probe keys only apply when probing)."""
     given = {
         "probe_allow_private": args.allow_private,
+        "probe_allow_networks": tuple(args.allow_network) if args.allow_network else None,
         "probe_timeout": args.probe_timeout,
         "probe_url_deadline": args.probe_url_deadline,
         "probe_concurrency": args.probe_concurrency,
@@ -265,6 +281,7 @@ def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
     if not args.probe:
         flags = {
             "probe_allow_private": "--allow-private",
+            "probe_allow_networks": "--allow-network",
             "probe_timeout": "--probe-timeout",
             "probe_url_deadline": "--probe-url-deadline",
             "probe_concurrency": "--probe-concurrency",

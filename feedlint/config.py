@@ -319,10 +319,32 @@ def _severity(value: Any, where: str) -> dict[str, Severity]:
 def _schema(value: Any, where: str, root: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: expected the path of a JSON Schema file, got {_toml(value)}")
-    path = os.path.normpath(os.path.join(root, os.path.expanduser(value)))
+    path = _inside(value, where, root, flag="--schema PATH")
     if not os.path.isfile(path):
         raise ConfigError(f"{where}: no such file {path} (the path is relative to the "
                           "configuration file's folder)")
+    return path
+
+
+def _inside(value: str, where: str, root: str, *, flag: str | None) -> str:
+    """``value`` as a path relative to the configuration file's folder, which it must
+    not leave, by ``..``, an absolute path, ``~`` or a symbolic link.
+
+    A configuration file is part of the tree being linted, which a pull request can
+    change: it may choose what is checked, but not make feedlint read or write a
+    file elsewhere on the machine (a schema outside the tree would have its values
+    echoed in messages). A path outside is for the command line to give.
+    """
+    path = os.path.normpath(os.path.join(root, os.path.expanduser(value)))
+    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    if real != real_root and not real.startswith(real_root.rstrip(os.sep) + os.sep):
+        raise ConfigError(
+            f"{where}: {value!r} leads outside the configuration file's folder "
+            f"({root}); a configuration file may only name files inside its own folder, "
+            f"since whoever can change it could otherwise read or write any file of the "
+            "machine that runs feedlint. Name a file inside it"
+            + (f", or pass {flag} on the command line" if flag else "")
+        )
     return path
 
 
@@ -356,9 +378,27 @@ def _text(value: Any, where: str) -> str:
     return value
 
 
-def _path(value: Any, where: str, root: str) -> str:
-    """A path relative to the configuration file's folder."""
-    return os.path.normpath(os.path.join(root, os.path.expanduser(_text(value, where))))
+def _path(flag: str | None) -> Any:
+    """A path relative to the configuration file's folder, inside it."""
+    return lambda v, w, r: _inside(_text(v, w), w, r, flag=flag)
+
+
+def _guard(read: Any, lifted: Any, flag: str, what: str) -> Any:
+    """A key that would lift one of the probe's guards: a configuration file may keep
+    the guard (``lifted(value)`` false) but not lift it; the command line can."""
+
+    def check(value: Any, where: str, root: str) -> Any:
+        value = read(value, where, root)
+        if lifted(value):
+            raise ConfigError(
+                f"{where}: a configuration file cannot {what}: it is part of the tree "
+                "being linted, and a pull request that changed it could make --probe reach "
+                f"your internal network. Remove the key, and pass {flag} on the command "
+                "line of the runs that need it"
+            )
+        return value
+
+    return check
 
 
 def _patterns(value: Any, where: str) -> tuple[str, ...]:
@@ -401,8 +441,14 @@ def _statuses(value: Any, where: str) -> tuple[int, ...]:
 #: The probe's keys (each the Settings field of the same name, ``-`` for ``_``).
 #: ``probe`` itself is not among them: a run touches the network only when asked to.
 _PROBE_KEYS: dict[str, Any] = {
-    "probe-allow-private": lambda v, w, r: _flag(v, w),
-    "probe-allow-networks": lambda v, w, r: _networks(v, w),
+    "probe-allow-private": _guard(
+        lambda v, w, r: _flag(v, w), bool, "--allow-private",
+        "let the probe reach loopback and private addresses",
+    ),
+    "probe-allow-networks": _guard(
+        lambda v, w, r: _networks(v, w), bool, "--allow-network CIDR",
+        "let the probe reach non-public networks",
+    ),
     "probe-concurrency": lambda v, w, r: _whole(v, w, minimum=1),
     "probe-per-host": lambda v, w, r: _whole(v, w, minimum=1),
     "probe-timeout": lambda v, w, r: _number(v, w, minimum=0, above=True),
@@ -417,8 +463,8 @@ _PROBE_KEYS: dict[str, Any] = {
     "probe-accept-status": lambda v, w, r: _statuses(v, w),
     "probe-cache": lambda v, w, r: _flag(v, w),
     "probe-cache-ttl": lambda v, w, r: _number(v, w, minimum=0, above=True),
-    "probe-cache-dir": _path,
-    "probe-ca-bundle": _path,
+    "probe-cache-dir": _path(None),
+    "probe-ca-bundle": _path(None),
 }
 
 
