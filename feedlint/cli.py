@@ -412,6 +412,9 @@ def _check(args: argparse.Namespace) -> int:
         linter.schema.ensure_usable()
     except SchemaError as err:
         raise UsageError(str(err)) from err
+    # A report that shows files' text (html) shows what the lint read, kept with each
+    # result; it never opens a file again. Other formats keep nothing.
+    linter.source_limit = reporter_class.source_limit
     cache = _open_cache(settings, linter, candidates)
     started = time.perf_counter()
     result = linter.run(candidates, jobs=_resolve_jobs(settings), cache=cache)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import re
+import sys
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from feedlint.diagnostics import Finding, Span
+from feedlint.diagnostics import Finding, Span, printable
 from feedlint.document import human_path
 from feedlint.probe._guard import AddressGuard, Resolver
 from feedlint.probe._outcome import Outcome, findings_for
@@ -146,16 +147,25 @@ async def probe_urls(
     outcomes: dict[str, Outcome] = {}
     cache = None
     if settings.probe_cache:
-        from feedlint.probe._cache import ProbeCache
+        from feedlint.probe._cache import CacheRefused, ProbeCache, shown
 
-        cache = ProbeCache.open(
-            settings.probe_cache_dir,
-            ttl=settings.probe_cache_ttl,
-            # Answers fetched with the guard lifted are kept apart from guarded ones.
-            allow_private=settings.probe_allow_private or bool(settings.probe_allow_networks),
-        )
+        try:
+            cache = ProbeCache.open(
+                settings.probe_cache_dir,
+                ttl=settings.probe_cache_ttl,
+                # Answers fetched with the guard lifted are kept apart from guarded ones.
+                allow_private=settings.probe_allow_private or bool(settings.probe_allow_networks),
+            )
+        except CacheRefused as err:
+            _note(f"the probe cache is off for this run: {err}; links are probed all the same")
     if cache is not None:
         outcomes.update(cache.get_many(dict(wanted)))
+        if cache.rejected:
+            _note(
+                f"the probe cache {shown(cache.path)} held {cache.rejected} "
+                f"{'entry' if cache.rejected == 1 else 'entries'} that this user's runs did "
+                "not write (or damaged ones); they were ignored and those links probed again"
+            )
     todo = {url: image for url, image in wanted.items() if url not in outcomes}
     if guard is None:
         guard = AddressGuard(
@@ -260,6 +270,10 @@ async def _safe_probe(prober: Prober, url: str, image: bool) -> Outcome:
         return Outcome(
             url=url, image=image, error="internal", detail=f"{type(err).__name__}: {err}"
         )
+
+
+def _note(message: str) -> None:
+    print(f"feedlint: note: {printable(message)}", file=sys.stderr)
 
 
 def _progress_bar(total: int) -> _Bar:
