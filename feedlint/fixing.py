@@ -20,20 +20,19 @@ fix uncovers another), and what is left is the file's result.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import difflib
 import math
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from feedlint.atomic import inside, write_atomically
 from feedlint.diagnostics import Fix, printable
 from feedlint.document import Article, human_path, split_pointer
 from feedlint.parsing import parse
@@ -119,15 +118,12 @@ def fix_file(
         if report.refused:
             first.fixing = report
         return first
-    # What is left was found in the fixed text: a report that shows the file shows
-    # that text (the engine keeps ``raw`` for a result returned unchanged).
-    linter.keep_source(current, current_raw)
     if linter.settings.diff:
         report.diff = unified_diff(path, raw, current_raw)
         current.fixing = report
         return current
     try:
-        write_atomic(candidate.path, raw, current_raw)
+        write_atomic(_fix_target(candidate), raw, current_raw)
     except (FixWriteError, OSError) as err:
         reason = str(err) if isinstance(err, FixWriteError) else (err.strerror or str(err))
         report.error = f"not written: {reason}"
@@ -453,82 +449,70 @@ def _same(a: Any, b: Any) -> bool:
 # -- the file ----------------------------------------------------------------------
 
 
+def _fix_target(candidate: Candidate) -> str:
+    """The file a fix of ``candidate`` is written to: the file itself, or the target
+    of a link (a link stays a link).
+
+    A file found by walking a folder was reached only through links that stay inside
+    that folder. A file named on the command line is read wherever it leads, but is
+    written only where the current folder lets it: a link to a file outside the
+    current folder, or a path inside it that leads out through a linked folder, is
+    not written through (a pull request can commit ``a.md -> ~/.profile``).
+    """
+    target = os.path.realpath(candidate.path)
+    if not candidate.explicit:
+        return target
+    here = os.path.realpath(os.getcwd())
+    if inside(target, here):
+        return target
+    if os.path.islink(candidate.path):
+        raise FixWriteError(
+            f"it is a symbolic link to {target}, outside the current folder; "
+            "feedlint does not write through it (name the target itself to fix it)"
+        )
+    if inside(os.path.abspath(candidate.path), os.getcwd()):
+        raise FixWriteError(
+            f"it leads through a linked folder to {target}, outside the current "
+            "folder; feedlint does not write through it (name the target itself to fix it)"
+        )
+    return target
+
+
 def write_atomic(path: str, expected: bytes, data: bytes) -> None:
     """Replace the file at ``path`` (holding ``expected``) by ``data``, atomically.
 
     Refuses when the file no longer holds ``expected`` (it changed since it was
-    read) or is read-only. Writes a temporary file in the same folder, flushes it
-    to disk, gives it the original's permissions, checks the original once more,
-    and renames it over the original. On any failure the temporary file is removed
-    and the original is left as it was.
+    read) or is read-only: its owner may not write it (``chmod a-w``, whoever
+    runs feedlint, root too: the owner's write bit is what git and editors go by),
+    or this user may not. Writes it with :func:`feedlint.atomic.write_atomically`
+    (a temporary file in the same folder, flushed to disk, given the original's
+    permissions and owner), checks the original once more, and renames it over the
+    original. On any failure the temporary file is removed and the original is
+    left as it was. A link at ``path`` is written through to its target.
     """
     target = os.path.realpath(path)
     before = os.stat(target)
+    if not before.st_mode & stat.S_IWUSR:
+        raise FixWriteError(
+            "the file is read-only (its owner has no write permission); "
+            "`chmod u+w` it to let feedlint fix it"
+        )
     if not os.access(target, os.W_OK):
-        raise FixWriteError("the file is read-only")
+        raise FixWriteError("the file is read-only for this user")
     _check_unchanged(target, expected, before)
-    folder = os.path.dirname(target)
-    fd, temporary = tempfile.mkstemp(
-        prefix=f".{os.path.basename(target)}.", suffix=".feedlint-tmp", dir=folder
+    write_atomically(
+        target,
+        data,
+        mode=stat.S_IMODE(before.st_mode),
+        owner=(before.st_uid, before.st_gid),
+        before_replace=lambda: _check_unchanged(target, expected, before),
     )
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fchmod(handle.fileno(), stat.S_IMODE(before.st_mode))
-            if (before.st_uid, before.st_gid) != (os.getuid(), os.getgid()):
-                with contextlib.suppress(OSError):
-                    os.fchown(handle.fileno(), before.st_uid, before.st_gid)
-            os.fsync(handle.fileno())
-        _check_unchanged(target, expected, before)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    _sync_folder(folder)
 
 
 def _check_unchanged(target: str, expected: bytes, before: os.stat_result) -> None:
-    """Raise unless ``target`` is still the regular file ``before`` describes, holding
-    ``expected``.
-
-    The one place a file is read again after its lint, to compare, never to lint or
-    show: the file opened must be the very one about to be replaced (same device and
-    inode, not a link, not a FIFO swapped in: opened without waiting), and no more
-    than ``expected`` and one byte is read.
-    """
     now = os.stat(target)
     if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
         raise FixWriteError("the file changed on disk while it was being fixed")
-    try:
-        fd = os.open(target, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
-    except OSError as err:
-        raise FixWriteError("the file changed on disk since it was read") from err
-    with os.fdopen(fd, "rb") as handle:
-        opened = os.fstat(fd)
-        if (
-            not stat.S_ISREG(opened.st_mode)
-            or (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino)
-            or handle.read(len(expected) + 1) != expected
-        ):
+    with open(target, "rb") as handle:
+        if handle.read() != expected:
             raise FixWriteError("the file changed on disk since it was read")
-
-
-_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
-_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
-
-
-def _sync_folder(folder: str) -> None:
-    """Make the rename itself durable (best effort: not every system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -330,13 +330,53 @@ def test_permissions_are_kept(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("with_fixrules")
-def test_a_symlink_stays_a_symlink(tmp_path: Path) -> None:
+def test_a_symlink_stays_a_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = article_file(tmp_path, 'excerpt: "a  b"', name="real.md")
     link = tmp_path / "link.md"
     link.symlink_to(target.name)
+    monkeypatch.chdir(tmp_path)  # a link named on the command line: its target is inside
     lint_file(link, fix=True)
     assert link.is_symlink()
     assert b'excerpt: "a b"' in target.read_bytes()
+
+
+def test_a_link_leading_outside_is_not_written_through(tmp_path: Path) -> None:
+    """A pull request can commit ``a.md -> ~/.profile``: named on the command line it
+    is read, but a fix is written only inside the current folder."""
+    outside = tmp_path / "home"
+    outside.mkdir()
+    target = article_file(outside, "excerpt: 'a  b'", name="profile.md")
+    before = target.read_bytes()
+    checkout = tmp_path / "repo"
+    checkout.mkdir()
+    (checkout / "a.md").symlink_to(target)
+    (checkout / "b.md").symlink_to(Path("..", "home", "profile.md"))
+    (checkout / "linked").symlink_to(outside)
+    for named in ("a.md", "b.md", "linked/profile.md"):
+        run = run_with_fixrules(["check", "--fix", named], cwd=checkout)
+        assert run.returncode == 1, run.stderr
+        assert f"feedlint: {named}: not written: " in run.stderr
+        assert "outside the current folder; feedlint does not write through it" in run.stderr
+        assert target.read_bytes() == before
+        assert sorted(p.name for p in outside.iterdir()) == ["profile.md"]
+    # A folder walked: the link is not even read.
+    run = run_with_fixrules(["check", "--fix", "."], cwd=checkout)
+    assert "FL013" in run.stdout
+    assert target.read_bytes() == before
+    # The target named itself, outside the current folder, is the user's choice.
+    run = run_with_fixrules(["check", "--fix", str(target)], cwd=checkout)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert b"excerpt: 'a b'" in target.read_bytes()
+
+
+def test_a_link_to_a_file_inside_the_current_folder_is_fixed_through(tmp_path: Path) -> None:
+    real = article_file(tmp_path, "excerpt: 'a  b'", name="real.md")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "link.md").symlink_to(Path("..", "real.md"))
+    run = run_with_fixrules(["check", "--fix", "sub/link.md"], cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (tmp_path / "sub" / "link.md").is_symlink()
+    assert b"excerpt: 'a b'" in real.read_bytes()
 
 
 @pytest.mark.usefixtures("with_fixrules")
@@ -462,25 +502,37 @@ def test_a_file_changed_during_the_write_is_not_overwritten(
     assert _leftovers(tmp_path) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
-def test_a_read_only_file_is_not_replaced(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mode", [0o444, 0o464, 0o466, 0o555, 0o400], ids=lambda m: f"{m:o}")
+def test_a_read_only_file_is_not_replaced_even_for_root(tmp_path: Path, mode: int) -> None:
+    """Read-only is the owner's write bit (git and editors go by it), whoever runs
+    feedlint: root may write any file, yet a file made read-only stays as it is."""
     path = tmp_path / "a.md"
     path.write_bytes(b"old")
+    os.chmod(path, mode)
+    with pytest.raises(fixing.FixWriteError, match=r"read-only .*`chmod u\+w`"):
+        write_atomic(str(path), b"old", b"new")
+    assert path.read_bytes() == b"old"
+    assert stat.S_IMODE(os.stat(path).st_mode) == mode
+    assert _leftovers(tmp_path) == []
+
+
+def test_fix_on_the_command_line_leaves_a_read_only_file(tmp_path: Path) -> None:
+    path = article_file(tmp_path, "excerpt: 'a  b'")
+    other = article_file(tmp_path, "excerpt: 'a  b'", name="b.md")
+    before = path.read_bytes()
     os.chmod(path, 0o444)
-    with pytest.raises(fixing.FixWriteError, match="read-only"):
-        write_atomic(str(path), b"old", b"new")
-    assert path.read_bytes() == b"old"
-
-
-def test_a_read_only_file_is_not_replaced_even_for_root(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "a.md"
-    path.write_bytes(b"old")
-    monkeypatch.setattr(os, "access", lambda p, mode: False)
-    with pytest.raises(fixing.FixWriteError, match="read-only"):
-        write_atomic(str(path), b"old", b"new")
-    assert path.read_bytes() == b"old"
+    inode = os.stat(path).st_ino
+    run = run_with_fixrules(["check", "--fix", "a.md", "b.md"], cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    assert path.read_bytes() == before and os.stat(path).st_ino == inode
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o444
+    assert (
+        "feedlint: a.md: not written: the file is read-only (its owner has no write "
+        "permission); `chmod u+w` it to let feedlint fix it\n"
+    ) in run.stderr
+    assert "a.md:" in run.stdout and "FL791" in run.stdout  # what is left is reported
+    assert b"excerpt: 'a b'" in other.read_bytes()  # a writable file is still fixed
+    assert "fixed 1 problem in 1 file" in run.stderr
 
 
 def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
