@@ -55,6 +55,10 @@ class FileResult:
     #: A check that reads the clock reported something: the result may change
     #: with time alone, so the result cache does not keep it.
     clock_dependent: bool = False
+    #: The bytes the diagnostics were found in, as read for the lint (at most
+    #: :attr:`Linter.source_limit` of them); kept only when a reporter shows a
+    #: file's text (``--format html``), which must never open the file again.
+    source: bytes | None = None
 
 
 @dataclass(slots=True)
@@ -84,6 +88,9 @@ class Linter:
 
     def __init__(self, settings: Settings, schema: ArticleSchema | None = None) -> None:
         self.settings = settings
+        #: Keep this many bytes of each file linted as its result's ``source``
+        #: (None: keep none). Set when the report shows files' text.
+        self.source_limit: int | None = None
         self.schema = schema or ArticleSchema.load(settings.schema)
         self.selector = CodeSelector(
             settings.select + settings.extend_select, settings.ignore
@@ -187,12 +194,23 @@ class Linter:
                 from feedlint.fixing import fix_file
 
                 result = fix_file(self, candidate, raw, article, result)
+            self.keep_source(result, raw)
             return result
         except Exception as err:  # noqa: BLE001 - one file must not stop the run
             return FileResult(
                 candidate.display,
                 [_crash_diagnostic(candidate.display, "feedlint", err)],
             )
+
+    def keep_source(self, result: FileResult, raw: bytes) -> None:
+        """Keep ``raw`` (the bytes ``result`` was found in) as its ``source``, when the
+        run keeps sources and it has none yet; a file the walk or :meth:`read` refused
+        has none, and its report shows no text."""
+        limit = self.source_limit
+        if limit is not None and result.source is None and not result.skipped:
+            # A copy of just those bytes: a file read from disk came in a buffer
+            # allocated for the size limit, which, kept, holds whole pages per file.
+            result.source = bytes(memoryview(raw)[:limit])
 
     def _too_large(self, size: int) -> Finding:
         return Finding(

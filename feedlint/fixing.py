@@ -118,6 +118,9 @@ def fix_file(
         if report.refused:
             first.fixing = report
         return first
+    # What is left was found in the fixed text: a report that shows the file shows
+    # that text (the engine keeps ``raw`` for a result returned unchanged).
+    linter.keep_source(current, current_raw)
     if linter.settings.diff:
         report.diff = unified_diff(path, raw, current_raw)
         current.fixing = report
@@ -510,9 +513,31 @@ def write_atomic(path: str, expected: bytes, data: bytes) -> None:
 
 
 def _check_unchanged(target: str, expected: bytes, before: os.stat_result) -> None:
+    """Raise unless ``target`` is still the regular file ``before`` describes, holding
+    ``expected``.
+
+    The one place a file is read again after its lint, to compare, never to lint or
+    show: the file opened must be the very one about to be replaced (same device and
+    inode, not a link, not a FIFO swapped in: opened without waiting), and no more
+    than ``expected`` and one byte is read.
+    """
     now = os.stat(target)
     if (now.st_mtime_ns, now.st_size) != (before.st_mtime_ns, before.st_size):
         raise FixWriteError("the file changed on disk while it was being fixed")
-    with open(target, "rb") as handle:
-        if handle.read() != expected:
+    try:
+        fd = os.open(target, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC)
+    except OSError as err:
+        raise FixWriteError("the file changed on disk since it was read") from err
+    with os.fdopen(fd, "rb") as handle:
+        opened = os.fstat(fd)
+        if (
+            not stat.S_ISREG(opened.st_mode)
+            or (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino)
+            or handle.read(len(expected) + 1) != expected
+        ):
             raise FixWriteError("the file changed on disk since it was read")
+
+
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)

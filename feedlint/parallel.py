@@ -96,20 +96,30 @@ def lint_one(
 
 
 def _look_up(linter: Linter, candidate: Candidate, cache: ResultCache) -> FileResult | None:
-    """The cached result of one file, or None when it must be linted."""
+    """The cached result of one file, or None when it must be linted.
+
+    When the run keeps sources (a report that shows files' text), a hit is taken
+    only on the file's content, read here through :meth:`Linter.read` with the
+    walk's rules: the result then comes with the very bytes it was found in, and
+    nothing opens the file again to show it.
+    """
     try:
         file_signature = _stat_signature(candidate)
         if file_signature is None:
             return None
-        unchanged = cache.get_unchanged(candidate, file_signature)
-        if unchanged is not None:
-            return unchanged
+        if linter.source_limit is None:
+            unchanged = cache.get_unchanged(candidate, file_signature)
+            if unchanged is not None:
+                return unchanged
         raw = linter.read(candidate)
         if isinstance(raw, FileResult):
             return raw  # unreadable or too large: that is its whole result
         from feedlint.cache import content_digest
 
-        return cache.get(candidate, content_digest(raw), file_signature)
+        hit = cache.get(candidate, content_digest(raw), file_signature)
+        if hit is not None:
+            linter.keep_source(hit, raw)
+        return hit
     except Exception:  # noqa: BLE001 - lint_one will report it
         return None
 
@@ -343,7 +353,9 @@ class _Pooled:
         self._todo = todo
         self._chunk = _chunk_size(len(todo), processes)
         self._pool = multiprocessing.get_context("spawn").Pool(
-            processes, initializer=_init_worker, initargs=(linter.settings, stamp_wanted)
+            processes,
+            initializer=_init_worker,
+            initargs=(linter.settings, stamp_wanted, linter.source_limit),
         )
 
     def results(self) -> Iterator[tuple[FileResult, Stamp]]:
@@ -358,9 +370,11 @@ class _Pooled:
 _WORKER: tuple[Linter, bool] | None = None
 
 
-def _init_worker(settings: Settings, stamp_wanted: bool) -> None:
+def _init_worker(settings: Settings, stamp_wanted: bool, source_limit: int | None) -> None:
     global _WORKER
-    _WORKER = (Linter(settings), stamp_wanted)
+    linter = Linter(settings)
+    linter.source_limit = source_limit
+    _WORKER = (linter, stamp_wanted)
 
 
 def _work(candidate: Candidate) -> tuple[FileResult, Stamp]:

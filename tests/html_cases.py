@@ -68,7 +68,8 @@ def report_data(page: str) -> dict[str, Any]:
 
 
 def big_run(root: Path, files: int, per_file: int) -> RunResult:
-    """A run of ``files * per_file`` findings over real files, made without linting.
+    """A run of ``files * per_file`` findings over real files, made without linting
+    (each result holds its file's bytes, as a run for the report keeps them).
 
     Each file is the sample article under another provider domain; its findings
     point at real values, every fourth with a fix, one code in five a warning.
@@ -101,7 +102,7 @@ def big_run(root: Path, files: int, per_file: int) -> RunResult:
                     fix=Fix("/title", f"fixed {k}", "replace the value") if k % 4 == 0 else None,
                 )
             )
-        results.append(FileResult(str(path), diagnostics))
+        results.append(FileResult(str(path), diagnostics, source=path.read_bytes()))
     return RunResult(results)
 
 
@@ -140,5 +141,7 @@ def probe_run(root: Path) -> RunResult:
             code, rule, severity, message = problems[name]
             diagnostics.append(Diagnostic(str(path), *page_span, code, rule, severity, message,
                                           "/webUrl"))
-        results.append(FileResult(str(path), diagnostics, facts=facts))
+        results.append(
+            FileResult(str(path), diagnostics, facts=facts, source=text.encode("utf-8"))
+        )
     return RunResult(results)

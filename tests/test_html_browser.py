@@ -377,7 +377,7 @@ def test_fixed_values_are_shown(browser: Browser, tmp_path: Path) -> None:
     result = RunResult([FileResult(str(article), [
         Diagnostic(str(article), 3, 9, 3, 31, "FL201", "insecure-url", Severity.WARNING,
                    "webUrl uses http", "/webUrl", fix),
-    ])])
+    ], source=article.read_bytes())])
     out = io.StringIO()
     REPORTERS["html"]().write(result, out)
     report = tmp_path / "fix.html"

@@ -10,6 +10,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 import re
 import time
 from html.parser import HTMLParser
@@ -18,17 +19,20 @@ from pathlib import Path
 import pytest
 
 from feedlint.diagnostics import Diagnostic, Fix, Severity
-from feedlint.engine import FileResult, RunResult
+from feedlint.discovery import discover
+from feedlint.engine import FileResult, Linter, RunResult
 from feedlint.reporters import REPORTERS, ReportOptions
 from feedlint.reporters._audit import (
     MAX_SOURCE_LINES,
     NO_PROVIDER,
+    READ_CAP,
     SourceReader,
     build_audit,
     provider_domain,
     value_at,
 )
 from feedlint.reporters._page import script_json
+from feedlint.settings import Settings
 from tests.conftest import run_feedlint
 from tests.html_cases import HOSTILE_NAME, STABLE, big_run, make_archive, report_data
 
@@ -198,7 +202,9 @@ def _run_with(tmp_path: Path, text: str, diagnostics: list[Diagnostic]) -> dict:
         for d in diagnostics
     ]
     out = io.StringIO()
-    REPORTERS["html"]().write(RunResult([FileResult(str(path), placed)]), out)
+    REPORTERS["html"]().write(
+        RunResult([FileResult(str(path), placed, source=path.read_bytes())]), out
+    )
     return report_data(out.getvalue())
 
 
@@ -254,13 +260,17 @@ ampWebUrl: 'https://slow.example/amp'
         Diagnostic(str(path), 4, 12, 4, 38, "FL602", "link-blocked", Severity.WARNING, "403",
                    "/ampWebUrl"),
     ]
-    audit = build_audit([(str(path), diagnostics)], 1, SourceReader())
+    audit = build_audit(
+        [(str(path), diagnostics)], 1, SourceReader({str(path): path.read_bytes()})
+    )
     assert {host: (sorted(s.broken), sorted(s.blocked)) for host, s in audit.links.items()} == {
         "dead.example": (["https://dead.example/a", "https://dead.example/b"], []),
         "slow.example": ([], ["https://slow.example/amp"]),
     }
     out = io.StringIO()
-    REPORTERS["html"]().write(RunResult([FileResult(str(path), diagnostics)]), out)
+    REPORTERS["html"]().write(
+        RunResult([FileResult(str(path), diagnostics, source=path.read_bytes())]), out
+    )
     chart = re.search(r'<svg id="chart-links".*?</svg>', out.getvalue(), re.S)
     assert chart is not None
     assert 'data-value="dead.example"' in chart.group(0)
@@ -279,7 +289,7 @@ def test_link_status_per_host_after_probe(tmp_path: Path) -> None:
                         "webUrl is broken: 404", "/webUrl")
     span = (2, 9, 2, 33)
     result = RunResult([
-        FileResult(str(failing), [broken], facts={"links": [
+        FileResult(str(failing), [broken], source=failing.read_bytes(), facts={"links": [
             ("https://dead.example/a", "/webUrl", False, span, None),
             ("https://dead.example/img.png", "/images/0/url", True, span, (1, 1)),
         ]}),
@@ -317,15 +327,30 @@ def test_standard_input_is_shown_from_memory(tmp_path: Path) -> None:
 
 
 def test_a_file_gone_before_the_report(tmp_path: Path) -> None:
-    gone = str(tmp_path / "gone.md")
-    diagnostic = Diagnostic(gone, 3, 1, 3, 2, "FL102", "wrong-type", Severity.ERROR, "bad", "/t")
-    result = RunResult([FileResult(gone, [diagnostic])])
-    out = io.StringIO()
-    REPORTERS["html"]().write(result, out)
-    data = report_data(out.getvalue())
+    """The report shows the bytes the lint read: a file removed (or changed) since
+    is shown as it was linted. A result that kept no bytes shows no source, even
+    when a file of that name is on disk: the report never opens one."""
+    (tmp_path / "gone.md").write_bytes(b"---\ntitle: 5\n---\n")
+    linter = Linter(Settings())
+    linter.source_limit = READ_CAP + 1
+    result = linter.run(discover([str(tmp_path)]))
+    (tmp_path / "gone.md").unlink()
+    data = report_data(_html(result))
+    assert data["files"][0][6] == [[1, ["---", "title: 5", "---"]]]
+    assert "5" in {r[8] for r in data["rows"]}
+
+    kept_nothing = str(tmp_path / "on-disk.md")
+    Path(kept_nothing).write_text("---\ntitle: SHOULD-NOT-BE-SHOWN\n---\n", "utf-8")
+    diagnostic = Diagnostic(
+        kept_nothing, 2, 8, 2, 28, "FL102", "wrong-type", Severity.ERROR, "bad", "/title"
+    )
+    page = _html(RunResult([FileResult(kept_nothing, [diagnostic])]))
+    data = report_data(page)
     assert data["files"][0][6] is None
+    assert data["files"][0][5] == "source not shown: the run kept no text of it"
     assert data["rows"][0][8] == ""
     assert data["providers"] == ["(not readable)"]
+    assert "SHOULD-NOT-BE-SHOWN" not in page
 
 
 def test_long_front_matter_and_the_budget(tmp_path: Path) -> None:
@@ -337,7 +362,8 @@ def test_long_front_matter_and_the_budget(tmp_path: Path) -> None:
             Diagnostic(str(tmp_path / name), 3, 1, 3, 4, "FL103", "r", Severity.ERROR, "m", "/x"),
         ]))
     # Room for a's window and one short front matter, not two.
-    audit = build_audit(files, 4, SourceReader(), source_budget=len(ARTICLE) + 40)
+    sources = SourceReader({path: Path(path).read_bytes() for path, _ in files})
+    audit = build_audit(files, 4, sources, source_budget=len(ARTICLE) + 40)
     a, b, c, d = audit.files
     # Too long: the lines around the finding.
     assert a.chunks == [(1, ["---", "k0: v0", "k1: v1", "k2: v2", "k3: v3"])]
@@ -439,3 +465,118 @@ def test_clean_runs(files: int, verdict: str) -> None:
     assert f'<p class="verdict" id="verdict">{verdict}</p>' in out.getvalue()
     data = report_data(out.getvalue())
     assert data["rows"] == [] and data["files"] == []
+
+
+# -- what the report reads: only what the lint read ----------------------------------
+
+
+SECRET = "SECRET-TOKEN-7f3a9c"
+ENV_MARKER = "ENV-MARKER-51d2e8"
+
+
+def _html(result: RunResult) -> str:
+    out = io.StringIO()
+    REPORTERS["html"]().write(result, out)
+    return out.getvalue()
+
+
+def _file_entry(data: dict, path: str) -> list:
+    (entry,) = [f for f in data["files"] if f[0] == path]
+    return entry
+
+
+def _codes_of(data: dict, path: str) -> list[str]:
+    index = [f[0] for f in data["files"]].index(path)
+    return [data["codes"][r[5]][0] for r in data["rows"] if r[0] == index]
+
+
+def _linted_tree(tmp_path: Path) -> Path:
+    """``articles/`` with one bad article, beside ``secrets/ci.md``: front matter
+    that would be linted (and show the secret as a wrong value) were it read."""
+    secrets = tmp_path / "secrets"
+    secrets.mkdir()
+    (secrets / "ci.md").write_text(f"---\ntitle: 5\nwebUrl: {SECRET}\n---\n", "utf-8")
+    tree = tmp_path / "articles"
+    tree.mkdir()
+    (tree / "bad.md").write_bytes(b"---\ntitle: 5\n---\n")
+    return tree
+
+
+def test_links_out_of_the_folder_are_not_shown_in_the_report(tmp_path: Path) -> None:
+    """The walk refuses ``leak.md -> ../secrets/ci.md`` and ``env.md ->
+    /proc/self/environ`` (FL013); the report used to open them again to show their
+    source, putting the secret, or every environment variable of the CI job, into
+    the page. Cold and warm (result cache) runs alike."""
+    tree = _linted_tree(tmp_path)
+    (tree / "leak.md").symlink_to(Path("..") / "secrets" / "ci.md")
+    (tree / "env.md").symlink_to("/proc/self/environ")
+    env = {"FEEDLINT_TEST_MARKER": ENV_MARKER}
+    for _ in ("cold", "warm"):
+        run = run_feedlint(
+            ["check", "--format", "html", "--output-file", "report.html", "."],
+            cwd=tree, env=env, timeout=60,
+        )
+        assert run.returncode == 1, run.stderr
+        page = (tree / "report.html").read_text("utf-8")
+        assert SECRET not in page
+        assert ENV_MARKER not in page
+        assert "PYTHONPATH=" not in page and "PATH=" not in page
+        data = report_data(page)
+        for name in ("leak.md", "env.md"):
+            assert _codes_of(data, name) == ["FL013"]
+            entry = _file_entry(data, name)
+            assert entry[6] is None  # no source
+            assert entry[5] == "source not shown: the file was not read (FL013)"
+            assert {r[8] for r in data["rows"] if data["files"][r[0]][0] == name} == {""}
+        # The article the lint read is shown, from the bytes it read.
+        assert _file_entry(data, "bad.md")[6] == [[1, ["---", "title: 5", "---"]]]
+
+
+def test_a_fifo_in_the_folder_does_not_hang_the_report(tmp_path: Path) -> None:
+    """The walk refuses a FIFO (FL013) without opening it; the report used to open
+    it to show its source, and wait forever for a writer."""
+    tree = _linted_tree(tmp_path)
+    os.mkfifo(tree / "pipe.md")
+    run = run_feedlint(
+        ["check", "--format", "html", "--no-cache", "--output-file", "report.html", "."],
+        cwd=tree, timeout=30,
+    )
+    assert run.returncode == 1, run.stderr
+    data = report_data((tree / "report.html").read_text("utf-8"))
+    assert _codes_of(data, "pipe.md") == ["FL013"]
+    assert _file_entry(data, "pipe.md")[6] is None
+    assert "FL013" in _file_entry(data, "pipe.md")[5]
+
+
+def test_a_file_swapped_for_a_link_after_the_lint_is_not_read(tmp_path: Path) -> None:
+    """Between the lint and the report, ``bad.md`` becomes a link to a secret outside
+    the folder: the report shows the bytes the lint read, never the link's target.
+    The run is served by the result cache (the file's result is not linted again),
+    whose hit is taken on the bytes read through the linter's one reader."""
+    from feedlint.cache import ResultCache
+
+    tree = _linted_tree(tmp_path)
+    cache_dir = str(tmp_path / "cache")
+
+    def run() -> tuple[RunResult, ResultCache]:
+        linter = Linter(Settings())
+        linter.source_limit = READ_CAP + 1
+        cache = ResultCache.for_run(cache_dir, linter.settings, linter.schema)
+        return linter.run(discover([str(tree)]), cache=cache), cache
+
+    run()  # fills the cache
+    # Any further lint of the file would break the test: the second run must hit.
+    with pytest.MonkeyPatch.context() as patch:
+        def no_lint(*args: object, **kwargs: object) -> None:
+            raise AssertionError("linted again: not a cache hit")
+
+        patch.setattr(Linter, "lint_raw", no_lint)
+        result, _ = run()
+    assert not result.internal_errors
+    (tree / "bad.md").unlink()
+    (tree / "bad.md").symlink_to(Path("..") / "secrets" / "ci.md")
+    page = _html(result)
+    assert SECRET not in page
+    data = report_data(page)
+    assert data["files"][0][6] == [[1, ["---", "title: 5", "---"]]]
+    assert "5" in {r[8] for r in data["rows"]}

@@ -1,16 +1,20 @@
 """What the audit report shows, gathered from a finished run.
 
-The engine keeps diagnostics, not files: an archive of 100,000 articles must not
-sit in memory to be reported. So the report reads back, at report time, only the
-files that have findings (each capped in size), and takes from them what a person
-fixing the article needs: the offending value as written (the text at the
-diagnostic's span), the provider domain, and the front matter with the offending
-lines. The front matter shown in the page has an overall budget: past it, a file
-shows only the lines around its findings, and once those have used up the budget
-too, only the offending lines themselves.
+The report opens no file. What it shows of one comes from the bytes the lint
+read (each file's :attr:`~feedlint.engine.FileResult.source`, kept, up to
+:data:`READ_CAP` and one byte, only on a run whose report shows text): a file the
+walk refused (a link out of the linted folder, a FIFO, a device) or did not read
+(over the size limit) has no text to show, and opening its path again here would
+read exactly what the walk refused, or wait forever on a FIFO. The values shown
+are also those the diagnostics were found in, whatever became of the file since.
 
-A file whose text is in memory already (standard input) is passed in by name;
-one that cannot be read back shows its findings without values or source.
+From those bytes the report takes what a person fixing the article needs: the
+offending value as written (the text at the diagnostic's span), the provider
+domain, and the front matter with the offending lines. The front matter shown in
+the page has an overall budget: past it, a file shows only the lines around its
+findings, and once those have used up the budget too, only the offending lines
+themselves. A file without bytes shows its findings without values or source,
+and a short note of why.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from urllib.parse import urlsplit
 from feedlint.diagnostics import Diagnostic, Fix, Severity
 from feedlint.document import human_path
 
-#: Bytes of one file read back at most.
+#: Bytes of one file shown at most.
 READ_CAP = 1024 * 1024
 #: Front matter lines shown in full at most; a longer one shows the lines around its findings.
 MAX_SOURCE_LINES = 400
@@ -116,26 +120,34 @@ class Audit:
 
 
 class SourceReader:
-    """Reads a reported file back: from memory (standard input) or from disk, capped."""
+    """The text of a reported file, from the bytes the run read for it (by the name
+    the file is reported under), capped; never from disk."""
 
     def __init__(self, in_memory: Mapping[str, bytes] | None = None, cap: int = READ_CAP) -> None:
         self.in_memory = dict(in_memory or {})
         self.cap = cap
 
     def read(self, path: str) -> tuple[str, bool] | None:
-        """The file's text and whether it was cut at the cap, or None if unreadable."""
+        """The file's text and whether it was cut at the cap, or None when the run
+        kept no bytes of it (see :func:`not_shown`)."""
         raw = self.in_memory.get(path)
         if raw is None:
-            try:
-                with open(path, "rb") as handle:
-                    raw = handle.read(self.cap + 1)
-            except (OSError, ValueError):
-                return None
+            return None
         cut = len(raw) > self.cap
         text = raw[: self.cap].decode("utf-8", "replace")
         if text.startswith("\ufeff"):
             text = text[1:]
         return text, cut
+
+
+def not_shown(diagnostics: Iterable[Diagnostic]) -> str:
+    """Why a file's source is not in the report, in a short phrase."""
+    codes = {d.code for d in diagnostics}
+    if "FL013" in codes:
+        return "source not shown: the file was not read (FL013)"
+    if "FL010" in codes:
+        return "source not shown: the file is over the size limit (FL010)"
+    return "source not shown: the run kept no text of it"
 
 
 def clean_text(text: str) -> str:
@@ -352,6 +364,8 @@ def build_audit(
                 )
             elif cut:
                 view.note = f"the file was read up to {READ_CAP // 1024} KiB"
+        else:
+            view.note = not_shown(diagnostics)
         for d in diagnostics:
             fixed, note = fixed_text(d)
             value = value_at(lines, d) if lines else ""

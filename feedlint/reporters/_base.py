@@ -20,8 +20,8 @@ class ReportOptions:
     strict: bool = False
     #: How long the run took, in seconds, for formats that record it (JUnit).
     elapsed: float | None = None
-    #: Files whose bytes are in memory already (standard input), by the name they
-    #: are reported under; a reporter that shows a file's text reads others back.
+    #: Files' bytes by the name they are reported under, besides the sources the
+    #: run kept in its results; a reporter that shows a file's text shows only these.
     sources: Mapping[str, bytes] = field(default_factory=dict)
 
 
@@ -29,6 +29,11 @@ class Reporter(ABC):
     #: The reporter writes only what its stream can encode (the command line then
     #: leaves the stream's encoding alone; otherwise it makes machine formats UTF-8).
     adapts_to_encoding: ClassVar[bool] = False
+    #: Bytes of each file's text the report shows at most, when it shows any: the
+    #: run then keeps that much of what it read of each file
+    #: (:attr:`~feedlint.engine.FileResult.source`), and the report never reads a
+    #: file itself. None (most formats): the run keeps no text.
+    source_limit: ClassVar[int | None] = None
 
     def __init__(self, options: ReportOptions | None = None) -> None:
         self.options = options or ReportOptions()

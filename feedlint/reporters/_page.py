@@ -69,10 +69,13 @@ def probed_urls(result: RunResult) -> dict[str, dict[str, str]]:
 
 
 def render_report(result: RunResult, options: ReportOptions, out: TextIO) -> None:
+    # The bytes the lint read (never the files again: see feedlint.reporters._audit).
+    sources = dict(options.sources)
+    sources.update((f.path, f.source) for f in result.files if f.source is not None)
     audit = build_audit(
         ((f.path, f.diagnostics) for f in result.files),
         result.files_checked,
-        SourceReader(options.sources),
+        SourceReader(sources),
         probed=probed_urls(result),
     )
     encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")

@@ -11,14 +11,16 @@ sorted and filtered in the browser: 100,000 findings open in about a second.
 Article text only ever reaches the page through ``textContent``.
 
 What the page shows of each file (the value at a finding, its provider domain,
-its front matter) is read back from the files with findings at report time:
-see :mod:`feedlint.reporters._audit`.
+its front matter) comes from the bytes the lint read (:attr:`source_limit` of
+them): the report opens no file, so a file the walk refused (a link out of the
+folder, a FIFO) is never read for it. See :mod:`feedlint.reporters._audit`.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, TextIO
 
+from feedlint.reporters._audit import READ_CAP
 from feedlint.reporters._base import Reporter
 
 if TYPE_CHECKING:
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 
 class HtmlReporter(Reporter):
     adapts_to_encoding = True  # an ASCII page, with character references, when it must
+    source_limit = READ_CAP + 1  # one byte more: enough to say the text was cut
 
     def write(self, result: RunResult, out: TextIO) -> None:
         # The page's pieces load only when a report is asked for.

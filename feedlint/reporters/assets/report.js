@@ -227,7 +227,7 @@
     if (file[NOTE]) head.appendChild(el("span", "muted", "(" + file[NOTE] + ")"));
     box.appendChild(head);
     if (!file[CHUNKS]) {
-      box.appendChild(el("p", "muted", "This file could not be read back when the report was made."));
+      box.appendChild(el("p", "muted", "The source of this file is not shown."));
       return box;
     }
     var byLine = new Map();
