@@ -15,9 +15,12 @@ import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from feedlint.diagnostics import printable_path
+
+if TYPE_CHECKING:
+    from feedlint.gitindex import Tracked
 
 FRONT_MATTER_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
 BARE_SUFFIXES = frozenset({".yaml", ".yml", ".json"})
@@ -94,8 +97,12 @@ def _display_under(root: str) -> Callable[[str], str]:
 class _GitIgnore:
     """The .gitignore files that apply to a folder, from the repository root down."""
 
-    def __init__(self, specs: tuple[tuple[str, object], ...] = ()) -> None:
+    def __init__(
+        self, specs: tuple[tuple[str, object], ...] = (), tracked: Tracked | None = None
+    ) -> None:
         self.specs = specs
+        #: What git tracks in the repository (never ignored, as git never ignores it).
+        self.tracked = tracked
 
     def with_folder(self, folder: str) -> _GitIgnore:
         text = _read_small_file(os.path.join(folder, ".gitignore"))
@@ -111,7 +118,7 @@ class _GitIgnore:
             spec = pathspec.GitIgnoreSpec.from_lines(
                 [line for line in lines if _valid_ignore_pattern(pathspec, line)]
             )
-        return _GitIgnore((*self.specs, (folder, spec)))
+        return _GitIgnore((*self.specs, (folder, spec)), self.tracked)
 
     def ignores(self, path: str, is_dir: bool) -> bool:
         for base, spec in self.specs:
@@ -121,7 +128,7 @@ class _GitIgnore:
             if is_dir:
                 relative += "/"
             if spec.match_file(relative):  # type: ignore[attr-defined]
-                return True
+                return self.tracked is None or not self.tracked.holds(path, is_dir)
         return False
 
 
@@ -162,7 +169,9 @@ def _repository_ignores(folder: str) -> _GitIgnore:
         if parent == current:
             return _GitIgnore()
         current = parent
-    ignores = _GitIgnore()
+    from feedlint.gitindex import Tracked
+
+    ignores = _GitIgnore(tracked=Tracked(current))
     for ancestor in reversed(chain[1:]):
         ignores = ignores.with_folder(ancestor)
     return ignores
