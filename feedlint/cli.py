@@ -666,7 +666,9 @@ def _merge(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from err
     severities = [d["severity"] for d in merged["diagnostics"]]
     if args.format == "json":
-        json.dump(merged, sys.stdout, ensure_ascii=False, indent=2)
+        from feedlint.diagnostics import command_safe_json
+
+        sys.stdout.write(command_safe_json(json.dumps(merged, ensure_ascii=False, indent=2)))
         sys.stdout.write("\n")
     else:
         from feedlint.diagnostics import MAX_MESSAGE, printable_path

@@ -120,7 +120,8 @@ def _escape_char(match: re.Match[str]) -> str:
 
 def printable(text: str, limit: int | None = None) -> str:
     """``text`` safe to write anywhere: unprintable characters as ``\\t``, ``\\n``,
-    ``\\r``, ``\\xNN`` or ``\\uNNNN``, as Python writes them.
+    ``\\r``, ``\\xNN`` or ``\\uNNNN``, as Python writes them, and the ``#`` that
+    would make ``##[`` a CI runner's command as ``\\x23``.
 
     A byte of a non-UTF-8 file name (``\\udcff`` after surrogateescape) shows as
     the byte, ``\\xff``.
@@ -128,6 +129,8 @@ def printable(text: str, limit: int | None = None) -> str:
     global _unprintable
     if limit is not None and len(text) > limit:
         text = text[: limit - 3] + "..."
+    if _LEGACY_COMMAND in text:
+        text = text.replace(_LEGACY_COMMAND, _LEGACY_COMMAND_ESCAPED)
     # Every character of the class is unprintable to str.isprintable() too: the
     # usual text is answered without the pattern, compiled only when needed (its
     # surrogate range costs a millisecond, every run).
@@ -138,6 +141,22 @@ def printable(text: str, limit: int | None = None) -> str:
     if _unprintable.search(text) is None:
         return text
     return _unprintable.sub(_escape_char, text)
+
+
+#: GitHub Actions' runner still reads the older form of a workflow command,
+#: ``##[name]value``, anywhere in a line (``##[stop-commands]token`` would silence
+#: every annotation after it). Written with its second ``#`` escaped, as ``\x23``.
+_LEGACY_COMMAND = "##["
+_LEGACY_COMMAND_ESCAPED = "#\\x23["
+
+
+def command_safe_json(text: str) -> str:
+    """JSON text in which a CI runner finds no ``##[`` command: each is written
+    ``#\\u0023[``, which JSON reads back as the same characters (a pointer or a
+    value stays exact)."""
+    if _LEGACY_COMMAND in text:
+        return text.replace(_LEGACY_COMMAND, "#\\u0023[")
+    return text
 
 
 #: What starts a GitHub Actions workflow command: ``::`` at the start of a line,

@@ -202,3 +202,34 @@ def test_diff_of_ordinary_text_is_not_escaped(tmp_path: Path) -> None:
     assert run.stdout.startswith("--- a.md\n")
     assert "+excerpt: 'a b'\r\n" in run.stdout
     assert " \tTabbed ::body::\r\n" in run.stdout
+
+
+# -- the older form of a workflow command, read anywhere in a line -------------------
+
+
+def test_the_older_command_form_appears_in_no_output(tmp_path: Path) -> None:
+    """GitHub's runner also reads ``##[name]value`` anywhere in a line: a key, a value
+    or a file name holding it must not reach any line of any format as is."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    article = SAMPLE.read_text("utf-8").replace(
+        "---\n", '---\n"##[stop-commands]tok": "##[add-mask]value"\n', 1
+    )
+    (tree / "##[add-mask]name.md").write_text(article, "utf-8")
+    for fmt in ("text", "json", "github", "sarif", "junit"):
+        run = run_feedlint(["check", "--format", fmt, "."], cwd=tree)
+        assert run.returncode == 1, (fmt, run.stderr)
+        assert "##[" not in run.stdout + run.stderr, fmt
+    statistics = run_feedlint(["check", "--statistics", "--format", "json", "."], cwd=tree)
+    assert "##[" not in statistics.stdout + statistics.stderr
+    # JSON keeps the exact values: the escape is JSON's own.
+    report = run_feedlint(["check", "--format", "json", "."], cwd=tree).json()
+    assert "/##[stop-commands]tok" in {d["pointer"] for d in report["diagnostics"]}
+    (tree / "report.json").write_text(
+        run_feedlint(["check", "--format", "json", "."], cwd=tree).stdout, "utf-8"
+    )
+    merged = run_feedlint(["merge", "report.json"], cwd=tree)
+    merged_text = run_feedlint(["merge", "--format", "text", "report.json"], cwd=tree)
+    for run in (merged, merged_text):
+        assert "##[" not in run.stdout + run.stderr
+    assert "/##[stop-commands]tok" in {d["pointer"] for d in merged.json()["diagnostics"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from feedlint.diagnostics import command_safe_json
 from feedlint.reporters._base import Reporter
 
 if TYPE_CHECKING:
@@ -25,5 +26,5 @@ class JsonReporter(Reporter):
             "files_checked": result.files_checked,
             "diagnostics": [d.as_json() for d in result.diagnostics],
         }
-        json.dump(document, out, ensure_ascii=False, indent=2)
+        out.write(command_safe_json(json.dumps(document, ensure_ascii=False, indent=2)))
         out.write("\n")

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 from feedlint import __version__
-from feedlint.diagnostics import Diagnostic, Severity
+from feedlint.diagnostics import Diagnostic, Severity, command_safe_json
 from feedlint.reporters._base import Reporter
 from feedlint.reporters._paths import RepositoryPaths
 
@@ -115,17 +115,17 @@ class SarifReporter(Reporter):
         head, tail = json.dumps(document, ensure_ascii=False, indent=2).split(
             json.dumps(_RESULTS)
         )
-        out.write(head)
+        out.write(command_safe_json(head))
         if results:
             out.write("[\n")
             last = len(results) - 1
             for i, item in enumerate(results):
-                out.write("        " + json.dumps(item, ensure_ascii=False))
+                out.write("        " + command_safe_json(json.dumps(item, ensure_ascii=False)))
                 out.write(",\n" if i < last else "\n")
             out.write("      ]")
         else:
             out.write("[]")
-        out.write(tail)
+        out.write(command_safe_json(tail))
         out.write("\n")
 
     def document(self, result: RunResult) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, TextIO
 
+from feedlint.diagnostics import command_safe_json
 from feedlint.reporters._base import Reporter
 from feedlint.reporters.text import summary_line
 
@@ -75,7 +76,7 @@ class JsonStatisticsReporter(Reporter):
             "files_checked": result.files_checked,
             "statistics": [asdict(row) for row in count_codes(result)],
         }
-        json.dump(document, out, ensure_ascii=False, indent=2)
+        out.write(command_safe_json(json.dumps(document, ensure_ascii=False, indent=2)))
         out.write("\n")
 
 
