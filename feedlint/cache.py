@@ -599,15 +599,9 @@ def _decode(payload: bytes, display: str) -> FileResult | None:
 
 
 def _write_atomically(path: str, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that a reader sees all of it or none of it."""
-    folder, name = os.path.split(path)
-    temporary = os.path.join(folder, f".{name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    """Write ``data`` to ``path`` so that a reader sees all of it or none of it; a
+    link at ``path`` is replaced, never written through. Not flushed to disk: a
+    cache entry lost in a crash is a miss."""
+    from feedlint.atomic import write_atomically
+
+    write_atomically(path, data, mode=0o644, sync=False)

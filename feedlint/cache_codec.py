@@ -3,7 +3,7 @@
 A cache entry holds one file's diagnostics, the facts its rule modules kept and
 its ``noqa`` directives. Reading one back must never run code, whoever wrote the
 file: so no pickle. Each value becomes JSON; a list, tuple, set, dict, bytes or
-one of :func:`_types` becomes an array whose first element names it::
+one of :data:`_TYPES` becomes an array whose first element names it::
 
     ["l", 1, 2]                 a list
     ["t", "a", ["b", "00ff"]]   a tuple of a string and bytes
@@ -23,25 +23,37 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-_registry: dict[str, type] | None = None
-_names: dict[type, str] | None = None
+#: Every type a cached result may hold: name -> (module, class). A module is imported
+#: only to decode a value of its type (encoding meets types already imported).
+_TYPES = {
+    "Diagnostic": ("feedlint.diagnostics", "Diagnostic"),
+    "Finding": ("feedlint.diagnostics", "Finding"),
+    "Fix": ("feedlint.diagnostics", "Fix"),
+    "Severity": ("feedlint.diagnostics", "Severity"),
+    "Span": ("feedlint.diagnostics", "Span"),
+    "OrderFact": ("feedlint.rules.dates", "OrderFact"),
+    "UrlFact": ("feedlint.rules.duplicates", "UrlFact"),
+    "Directive": ("feedlint.suppression", "Directive"),
+    "Suppressor": ("feedlint.suppression", "Suppressor"),
+}
+_loaded: dict[str, type] = {}
 
 
-def _types() -> dict[str, type]:
-    """Every type a cached result may hold, by name."""
-    global _registry, _names
-    if _registry is None:
-        from feedlint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
-        from feedlint.rules.dates import OrderFact
-        from feedlint.rules.duplicates import UrlFact
-        from feedlint.suppression import Directive, Suppressor
+def _type(name: str) -> type | None:
+    """The class a tag names, or None for a tag outside the set."""
+    found = _loaded.get(name)
+    if found is None and name in _TYPES:
+        import importlib
 
-        found: list[type] = [
-            Diagnostic, Finding, Fix, Severity, Span, OrderFact, UrlFact, Directive, Suppressor
-        ]  # fmt: skip
-        _registry = {t.__name__: t for t in found}
-        _names = {t: name for name, t in _registry.items()}
-    return _registry
+        module, attribute = _TYPES[name]
+        found = _loaded[name] = getattr(importlib.import_module(module), attribute)
+    return found
+
+
+def _name(kind: type) -> str | None:
+    """The tag of a class in the set, else None."""
+    name = kind.__name__
+    return name if _TYPES.get(name) == (kind.__module__, kind.__qualname__) else None
 
 
 def _fields(kind: type) -> tuple[str, ...]:
@@ -68,9 +80,7 @@ def _encode(value: Any) -> Any:
         return ["b", value.hex()]
     if kind is set or kind is frozenset:
         return ["s" if kind is set else "f", *map(_encode, value)]
-    _types()
-    assert _names is not None
-    name = _names.get(kind)
+    name = _name(kind)
     if name is None:
         if kind is tuple:
             return ["t", *map(_encode, value)]
@@ -108,7 +118,7 @@ def _decode(value: Any) -> Any:
         if len(items) % 2:
             raise ValueError("a dict with an odd number of items")
         return dict(zip(items[::2], items[1::2], strict=True))
-    kind = _types().get(tag)
+    kind = _type(tag)
     if kind is None:
         raise ValueError(f"unknown type {tag!r}")
     if issubclass(kind, enum.Enum):

@@ -248,3 +248,53 @@ def test_a_key_file_that_is_a_link_is_refused(tmp_path: Path, users: tuple[Path,
     assert not (tree / ".feedlint_cache" / "lint").exists() or not list(
         (tree / ".feedlint_cache" / "lint").rglob("*.bin")
     )
+
+
+# -- the entry format ----------------------------------------------------------
+
+
+def test_every_fixture_result_reads_back_exactly() -> None:
+    from feedlint import cache_codec
+    from feedlint.engine import Linter
+    from feedlint.settings import Settings
+    from tests.conftest import FIXTURES
+
+    linter = Linter(Settings())
+    seen = 0
+    for path in sorted(FIXTURES.rglob("*.*")):
+        result = linter.lint_bytes(str(path), path.read_bytes(),
+                                   bare=path.suffix in (".yaml", ".yml", ".json"))
+        value = (5, str(path), result.skipped, result.diagnostics, result.facts,
+                 result.suppressor)
+        assert cache_codec.loads(cache_codec.dumps(value)) == value, path
+        seen += bool(result.diagnostics)
+    assert seen > 50
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'["os.system", "true"]',  # a name outside the set of types
+        b'["Span", 1, 2]',  # the wrong number of fields
+        b'{"__class__": "Span"}',  # an object is never a value
+        b'["Severity", "fatal"]',  # not a member
+        b'["b", "zz"]',  # not hex
+        b'["d", 1]',  # a dict with half a pair
+        b"[" * 100_000,  # nesting beyond the parser
+        b"\xff\xfe",
+    ],
+)
+def test_entries_outside_the_format_are_refused(data: bytes) -> None:
+    from feedlint import cache_codec
+
+    with pytest.raises(ValueError):
+        cache_codec.loads(data)
+
+
+def test_a_value_outside_the_set_is_not_cached() -> None:
+    from feedlint import cache_codec
+
+    with pytest.raises(ValueError):
+        cache_codec.dumps({"x": object()})
+    with pytest.raises(ValueError):
+        cache_codec.dumps(Path("a"))
