@@ -23,7 +23,7 @@ import math
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from feedlint.diagnostics import Finding, Span
 from feedlint.document import Article, LineIndex, SourceMap, escape_pointer_token
@@ -357,16 +357,18 @@ class _Builder:
         if not _worth_an_event_pass(yaml_text):
             return []
         findings: list[Finding] = []
-        aliases: dict[str, tuple[Any, int]] = {}
+        aliases: dict[str, tuple[Any, int, str]] = {}
         depth = 0
         nodes = 0
+        path = _EventPath()
         try:
             for event in yaml.parse(yaml_text, Loader=_Loader):
                 anchor = getattr(event, "anchor", None)
+                pointer = path.place(event)
                 if isinstance(event, yaml.AliasEvent):
                     name = str(anchor)
-                    first, uses = aliases.get(name, (event, 0))
-                    aliases[name] = (first, uses + 1)
+                    first, uses, where = aliases.get(name, (event, 0, pointer))
+                    aliases[name] = (first, uses + 1, where)
                     continue
                 if anchor is not None:
                     findings.append(
@@ -374,18 +376,19 @@ class _Builder:
                             "FL006",
                             f"anchor &{anchor} is not allowed: articles are plain data, "
                             "remove the anchor",
+                            pointer,
                             span=self._event_span(event),
                         )
                     )
                 if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
                     nodes += 1
                     if nodes > MAX_NODES:
-                        findings.append(self.too_many_nodes(self._event_span(event)))
+                        findings.append(self.too_many_nodes(self._event_span(event), pointer))
                         break
                 if isinstance(event, yaml.CollectionStartEvent):
                     depth += 1
                     if depth > MAX_DEPTH:
-                        findings.append(self.too_deep(self._event_span(event)))
+                        findings.append(self.too_deep(self._event_span(event), pointer))
                         break
                 elif isinstance(event, yaml.CollectionEndEvent):
                     depth -= 1
@@ -395,31 +398,34 @@ class _Builder:
         except yaml.reader.ReaderError as err:
             if not findings and not aliases:
                 return [self.reader_error(err, yaml_text)]
-        for name, (first, uses) in aliases.items():
+        for name, (first, uses, where) in aliases.items():
             more = f" (used {uses} times)" if uses > 1 else ""
             findings.append(
                 Finding(
                     "FL006",
                     f"alias *{name} is not allowed{more}: write the value out in full",
+                    where,
                     span=self._event_span(first),
                 )
             )
         return findings
 
     @staticmethod
-    def too_deep(span: Span) -> Finding:
+    def too_deep(span: Span, pointer: str = "") -> Finding:
         return Finding(
             "FL015",
             f"the front matter nests deeper than {MAX_DEPTH} levels; an article needs about six",
+            pointer,
             span=span,
         )
 
     @staticmethod
-    def too_many_nodes(span: Span) -> Finding:
+    def too_many_nodes(span: Span, pointer: str = "") -> Finding:
         return Finding(
             "FL016",
             f"the front matter holds more than {MAX_NODES:,} values (an article has a few "
             "hundred); it was not checked further",
+            pointer,
             span=span,
         )
 
@@ -440,10 +446,10 @@ class _Builder:
         exponential or endless), so that nothing composed is ever expanded.
         """
         if isinstance(node, MappingNode):
-            if not self._enter(node, depth, 2 * len(node.value)):
+            if not self._enter(node, depth, 2 * len(node.value), pointer):
                 return None
             if node.tag != _MAP:
-                self._check_tag(node, _MAP)
+                self._check_tag(node, _MAP, pointer)
             # Offsets in the file: the text's own, shifted, unless it was edited for
             # libyaml (bare JSON), which _at() maps back; most files are not.
             offset = self.offset if self.edits is _NO_EDITS else None
@@ -456,6 +462,7 @@ class _Builder:
                         Finding(
                             "FL014",
                             "a key must be a plain name, not a list or mapping",
+                            pointer,
                             span=self.node_span(key_node),
                         )
                     )
@@ -466,8 +473,12 @@ class _Builder:
                     if offset is not None
                     else at(key_node.start_mark)
                 )
+                if "~" in key or "/" in key:
+                    child = f"{pointer}/{escape_pointer_token(key)}"
+                else:
+                    child = f"{pointer}/{key}"
                 if key_node.tag == _BOOL and not key_node.style:
-                    self._truthy(key_node)
+                    self._truthy(key_node, child, "key")
                 if key in key_starts:
                     line = self.lines.position(key_starts[key])[0]
                     self.findings.append(
@@ -475,14 +486,12 @@ class _Builder:
                             "FL005",
                             f"duplicate key {key!r}: it is already set on line {line}, "
                             "and a YAML loader keeps only the last one; remove one of them",
+                            child,
+                            "key",
                             span=self.node_span(key_node),
                         )
                     )
                 key_starts[key] = key_start
-                if "~" in key or "/" in key:
-                    child = f"{pointer}/{escape_pointer_token(key)}"
-                else:
-                    child = f"{pointer}/{key}"
                 if offset is not None:
                     nodes[child] = (
                         key_start,
@@ -504,10 +513,10 @@ class _Builder:
                     mapping[key] = self.build(value_node, child, nodes, depth + 1)
             return mapping
         if isinstance(node, SequenceNode):
-            if not self._enter(node, depth, len(node.value)):
+            if not self._enter(node, depth, len(node.value), pointer):
                 return None
             if node.tag != _SEQ:
-                self._check_tag(node, _SEQ)
+                self._check_tag(node, _SEQ, pointer)
             offset = self.offset if self.edits is _NO_EDITS else None
             items = []
             for index, item_node in enumerate(node.value):
@@ -528,9 +537,9 @@ class _Builder:
                     items.append(self.build(item_node, child, nodes, depth + 1))
             return items
         assert isinstance(node, ScalarNode)
-        return self._scalar(node)
+        return self._scalar(node, pointer)
 
-    def _enter(self, node: Node, depth: int, children: int) -> bool:
+    def _enter(self, node: Node, depth: int, children: int, pointer: str) -> bool:
         """Whether to build this list or mapping: not if it was built already (it came
         through an alias), nor past the depth or size limits; each refusal is a
         finding, and stops the build."""
@@ -543,13 +552,14 @@ class _Builder:
                     "FL006",
                     "an alias repeats the value written here; articles are plain data, "
                     "write the value out in full",
+                    pointer,
                     span=self._first_line(node),
                 )
             )
         elif depth > MAX_DEPTH:
-            self.findings.append(self.too_deep(self._first_line(node)))
+            self.findings.append(self.too_deep(self._first_line(node), pointer))
         elif self._nodes + children > MAX_NODES:
-            self.findings.append(self.too_many_nodes(self._first_line(node)))
+            self.findings.append(self.too_many_nodes(self._first_line(node), pointer))
         else:
             self._visited.add(ident)
             self._nodes += children
@@ -563,7 +573,7 @@ class _Builder:
         end = min(self._at(node.end_mark), self.lines.line_end(line))
         return self.lines.span(start, end)
 
-    def _scalar(self, node: ScalarNode) -> Any:
+    def _scalar(self, node: ScalarNode, pointer: str) -> Any:
         tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             return node.value
@@ -589,23 +599,23 @@ class _Builder:
             if tag == _BOOL:
                 value = _constructor.construct_yaml_bool(node)
                 if not node.style:
-                    self._truthy(node)
+                    self._truthy(node, pointer)
                 return value
         except ValueError as err:
             if tag == _INT and "limit" in str(err):
                 # Over 4,300 digits: kept as the (infinite) float it rounds to.
                 return -math.inf if node.value.lstrip().startswith("-") else math.inf
-            return self._not_that_type(node)
+            return self._not_that_type(node, pointer)
         except (KeyError, TypeError, OverflowError):
-            return self._not_that_type(node)
+            return self._not_that_type(node, pointer)
         if tag == _NULL:
             if node.value not in _NULL_SPELLINGS:
-                return self._not_that_type(node)
+                return self._not_that_type(node, pointer)
             return None
-        self._check_tag(node, _STR)
+        self._check_tag(node, _STR, pointer)
         return node.value
 
-    def _not_that_type(self, node: ScalarNode) -> str:
+    def _not_that_type(self, node: ScalarNode, pointer: str) -> str:
         """A value that names a type (``!!int abc``) or looks like one (``0x_``) and is not.
 
         A loader would raise; feedlint reads the value as text, and reports the
@@ -617,12 +627,15 @@ class _Builder:
                     "FL012",
                     f"the tag {_short_tag(node.tag)} does not fit the value "
                     f"{node.value[:40]!r}; remove the tag (the value is read as text)",
+                    pointer,
                     span=self.node_span(node),
                 )
             )
         return str(node.value)
 
-    def _truthy(self, node: ScalarNode) -> None:
+    def _truthy(
+        self, node: ScalarNode, pointer: str, target: Literal["value", "key"] = "value"
+    ) -> None:
         if node.value.lower() in _TRUTHY_CANONICAL:
             return
         self.findings.append(
@@ -630,11 +643,13 @@ class _Builder:
                 "FL011",
                 f"{node.value!r} is read as a boolean by YAML 1.1 and as a string by YAML 1.2: "
                 f"write true or false, or quote it if it is text",
+                pointer,
+                target,
                 span=self.node_span(node),
             )
         )
 
-    def _check_tag(self, node: Node, expected: str) -> None:
+    def _check_tag(self, node: Node, expected: str, pointer: str) -> None:
         if node.tag in _SCALAR_TAGS or node.tag == expected or node.tag in (_MAP, _SEQ):
             return
         self.findings.append(
@@ -642,9 +657,50 @@ class _Builder:
                 "FL012",
                 f"the tag {_short_tag(node.tag)} is not allowed in an article; remove it "
                 "(the value is read as plain data)",
+                pointer,
                 span=self.node_span(node),
             )
         )
+
+
+class _EventPath:
+    """The JSON pointer of each node of libyaml's event stream, as the tree walk would
+    name it: a mapping's value by its key, a list's item by its index. A key itself
+    is named by the pointer of the value it introduces; a key that is not a plain
+    scalar makes its mapping's pointer stand for what follows."""
+
+    def __init__(self) -> None:
+        #: One frame per open collection: [its pointer, is a mapping, expecting a key,
+        #: the current key's pointer or the current index].
+        self._frames: list[list[Any]] = []
+
+    def place(self, event: Any) -> str:
+        frames = self._frames
+        if isinstance(event, yaml.CollectionEndEvent):
+            frames.pop()
+            return frames[-1][0] if frames else ""
+        if not isinstance(event, yaml.NodeEvent):
+            return ""
+        pointer = ""
+        if frames:
+            frame = frames[-1]
+            if frame[1]:  # a mapping: keys and values alternate
+                if frame[2]:
+                    key = event.value if isinstance(event, yaml.ScalarEvent) else None
+                    frame[3] = (
+                        frame[0] if key is None
+                        else f"{frame[0]}/{escape_pointer_token(str(key))}"
+                    )
+                frame[2] = not frame[2]
+                pointer = frame[3]
+            else:
+                frame[3] += 1
+                pointer = f"{frame[0]}/{frame[3]}"
+        if isinstance(event, yaml.MappingStartEvent):
+            frames.append([pointer, True, True, pointer])
+        elif isinstance(event, yaml.SequenceStartEvent):
+            frames.append([pointer, False, False, -1])
+        return pointer
 
 
 def _short_tag(tag: str) -> str:
