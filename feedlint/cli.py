@@ -37,7 +37,14 @@ def _codes(value: str) -> list[str]:
 
 
 def _patterns(value: str) -> list[str]:
-    return [part.strip() for part in value.split(",") if part.strip()]
+    from feedlint.globs import check_glob
+
+    patterns = [part.strip() for part in value.split(",") if part.strip()]
+    for pattern in patterns:
+        problem = check_glob(pattern)
+        if problem is not None:
+            raise argparse.ArgumentTypeError(problem)
+    return patterns
 
 
 def _jobs(value: str) -> int:
@@ -395,6 +402,7 @@ def _check(args: argparse.Namespace) -> int:
             exclude=settings.exclude + settings.extend_exclude,
             include=settings.include,
             named_as_found=args.skip_non_articles,
+            root=settings.config_root,
         )
     except DiscoveryError as err:
         raise UsageError(str(err)) from err

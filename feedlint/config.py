@@ -276,7 +276,19 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of glob patterns such as "
                           f"[\"drafts/**\"], got {_toml(value)}")
+    for pattern in value:
+        _glob(pattern, where)
     return tuple(value)
+
+
+def _glob(pattern: str, where: str) -> str:
+    """``pattern``, when :mod:`feedlint.globs` can read it."""
+    from feedlint.globs import check_glob
+
+    problem = check_glob(pattern)
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem}")
+    return pattern
 
 
 def _size(value: Any, where: str) -> int:
@@ -293,7 +305,9 @@ def _per_file_ignores(value: Any, where: str) -> tuple[tuple[str, tuple[str, ...
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: expected a table of glob = [codes], such as "
                           f"{{\"drafts/**\" = [\"FL4\"]}}, got {_kind(value)}")
-    return tuple((glob, _codes(codes, f"{where} {glob!r}")) for glob, codes in value.items())
+    return tuple(
+        (_glob(glob, where), _codes(codes, f"{where} {glob!r}")) for glob, codes in value.items()
+    )
 
 
 def _severity(value: Any, where: str) -> dict[str, Severity]:

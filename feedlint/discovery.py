@@ -1,23 +1,25 @@
 """Paths on the command line -> the files to lint.
 
 A file named on the command line is always linted. A folder is walked for
-``.md``/``.markdown``/``.txt`` files (the engine skips those that turn out to
-have no front matter) and for bare ``.yaml``/``.yml``/``.json`` articles that
-match the ``include`` globs. Hidden folders, ``node_modules``, virtual
-environments, the ``exclude`` globs and whatever ``.gitignore`` ignores are
-skipped. Each real file is linted once, however it was named.
+``.md``/``.markdown``/``.txt`` files (of which only those that look like
+articles are linted: :func:`feedlint.articles.is_article`, asked once a file is
+read) and for bare ``.yaml``/``.yml``/``.json`` articles that match the
+``include`` globs. Hidden folders, ``node_modules``, virtual environments, the
+``exclude`` globs and whatever ``.gitignore`` ignores are skipped. The globs are
+those of :mod:`feedlint.globs`, matched against paths relative to the
+configuration file's folder. Each real file is linted once, however it was named.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from feedlint.diagnostics import printable_path
+from feedlint.globs import Globs, gitignore_spec, relative_to
 
 if TYPE_CHECKING:
     from feedlint.gitindex import Tracked
@@ -108,16 +110,8 @@ class _GitIgnore:
         text = _read_small_file(os.path.join(folder, ".gitignore"))
         if text is None:
             return self
-        import pathspec
-
-        lines = text.splitlines()
-        try:
-            spec = pathspec.GitIgnoreSpec.from_lines(lines)
-        except Exception:  # noqa: BLE001 - a bad pattern must not stop the run
-            # git skips a pattern it cannot read; so does feedlint, keeping the rest.
-            spec = pathspec.GitIgnoreSpec.from_lines(
-                [line for line in lines if _valid_ignore_pattern(pathspec, line)]
-            )
+        # git skips a pattern it cannot read; so does feedlint, keeping the rest.
+        spec = gitignore_spec(text.splitlines())
         return _GitIgnore((*self.specs, (folder, spec)), self.tracked)
 
     def ignores(self, path: str, is_dir: bool) -> bool:
@@ -149,14 +143,6 @@ def _read_small_file(path: str) -> str | None:
         return None
 
 
-def _valid_ignore_pattern(pathspec: Any, line: str) -> bool:
-    try:
-        pathspec.GitIgnoreSpec.from_lines([line])
-    except Exception:  # noqa: BLE001
-        return False
-    return True
-
-
 def _repository_ignores(folder: str) -> _GitIgnore:
     """The .gitignore files above ``folder`` up to its repository's root."""
     chain = []
@@ -177,32 +163,29 @@ def _repository_ignores(folder: str) -> _GitIgnore:
     return ignores
 
 
-def _matches(path: str, patterns: Sequence[str]) -> bool:
-    if not patterns:
-        return False
-    normal = path.replace(os.sep, "/")
-    name = os.path.basename(normal)
-    return any(
-        fnmatch.fnmatchcase(normal, p) or fnmatch.fnmatchcase(name, p) or
-        fnmatch.fnmatchcase(normal, f"*/{p}") or fnmatch.fnmatchcase(normal, f"*/{p}/*")
-        for p in patterns
-    )
-
-
 def discover(
     paths: Iterable[str],
     *,
     exclude: Sequence[str] = (),
     include: Sequence[str] = (),
     named_as_found: bool = False,
+    root: str | None = None,
 ) -> list[Candidate]:
     """The files to lint under ``paths``, in a stable order; raises :class:`DiscoveryError`.
 
+    ``exclude`` and ``include`` are globs (:mod:`feedlint.globs`) matched against
+    paths relative to ``root``, the configuration file's folder (the current folder
+    when None). A path is excluded when it, or a folder it is in, matches: a folder
+    named on the command line is walked, but what it holds is excluded as a walk of
+    the root would exclude it.
+
     ``named_as_found`` (``--skip-non-articles``) treats a named file as if it had
     been found by walking a folder: kept only when a walk would keep it, and then
-    skipped by the engine when it has no front matter. pre-commit names every
-    staged Markdown file, a README.md or an issue template among them.
+    skipped by the engine when it does not look like an article. pre-commit names
+    every staged Markdown file, a README.md or an issue template among them.
     """
+    excluded = Globs(exclude, root)
+    included = Globs(include, root)
     seen: set[str] = set()
     found: list[Candidate] = []
     real_folders: dict[str, str] = {}
@@ -230,12 +213,12 @@ def discover(
     for given in paths:
         if os.path.isdir(given):
             display = _display_under(given)
-            for path, error, bare, is_link in _walk(given, exclude, include):
+            for path, error, bare, is_link in _walk(given, excluded, included):
                 add(Candidate(path, display(path), explicit=False, bare=bare, error=error),
                     is_link)
         elif os.path.lexists(given):
             if named_as_found:
-                if _walk_would_keep(given, exclude, include):
+                if _walk_would_keep(given, excluded, included):
                     add(Candidate(given, display_path(given), explicit=False,
                                   bare=is_bare(given), error=_leads_out(given)))
                 continue
@@ -245,31 +228,28 @@ def discover(
     return found
 
 
-def _walk_would_keep(path: str, exclude: Sequence[str], include: Sequence[str]) -> bool:
+def _walk_would_keep(path: str, exclude: Globs, include: Globs) -> bool:
     """Whether walking the current folder would lint ``path`` (``.gitignore`` aside:
-    a named file is one git tracks). Folders above the current one are not judged."""
+    a named file is one git tracks). Hidden and skipped folders above the current
+    one are not judged; the globs judge the path, and its folders, relative to
+    their root, as in a walk."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix in BARE_SUFFIXES:
-        if not _matches(path, include):
+        if not include.match(path):
             return False
     elif suffix not in FRONT_MATTER_SUFFIXES:
         return False
-    if _matches(path, exclude):
+    if exclude.match(path):
         return False
     relative = os.path.relpath(os.path.abspath(path))
     if relative.startswith(os.pardir + os.sep):
         return True
     folders = [name for name in os.path.dirname(relative).split(os.sep) if name]
-    for depth, name in enumerate(folders, start=1):
-        if name.startswith(".") or name in _SKIPPED_DIRS:
-            return False
-        if _matches(os.path.join(*folders[:depth]), exclude):
-            return False
-    return True
+    return not any(name.startswith(".") or name in _SKIPPED_DIRS for name in folders)
 
 
 def _walk(
-    root: str, exclude: Sequence[str], include: Sequence[str]
+    root: str, exclude: Globs, include: Globs
 ) -> Iterator[tuple[str, str | None, bool, bool | None]]:
     """(path, None, bare, is_link) for each file to lint; (folder, reason, False,
     None) for a folder that cannot be listed, so that it is reported rather than
@@ -278,11 +258,14 @@ def _walk(
     Symbolic links to folders are followed, but each real folder is walked once: a
     link back to an ancestor cannot make the walk endless.
     """
-    stack = [(root, _repository_ignores(root).with_folder(root))]
+    # Each path as the globs see it: relative to their root, joined name by name
+    # (a relpath per file would cost two abspath and a getcwd each).
+    stack = [(root, relative_to(exclude.root, root), _repository_ignores(root).with_folder(root))]
     walked: set[tuple[int, int]] = set()
     inside = _Inside(root)
     while stack:
-        folder, ignores = stack.pop()
+        folder, relative_folder, ignores = stack.pop()
+        prefix = "" if relative_folder == "." else relative_folder.rstrip("/") + "/"
         try:
             info = os.stat(folder)
             identity = (info.st_dev, info.st_ino)
@@ -301,12 +284,13 @@ def _walk(
                 is_dir = entry.is_dir()
             except OSError:
                 is_dir = False  # linted as a file: the engine says what is wrong with it
+            relative = prefix + name
             if is_dir:
                 if (
                     name.startswith(".")
                     or name in _SKIPPED_DIRS
                     or os.path.exists(os.path.join(path, "pyvenv.cfg"))
-                    or _matches(path, exclude)
+                    or exclude.match_relative(relative, is_dir=True)
                     or ignores.ignores(path, True)
                 ):
                     continue
@@ -314,24 +298,24 @@ def _walk(
                 if refusal:
                     yield path, refusal, False, None
                     continue
-                subfolders.append(path)
+                subfolders.append((path, relative))
                 continue
             suffix = os.path.splitext(name)[1].lower()
             bare = suffix in BARE_SUFFIXES
             if bare:
-                if not _matches(path, include):
+                if not include.match_relative(relative):
                     continue
             elif suffix not in FRONT_MATTER_SUFFIXES:
                 continue
-            if _matches(path, exclude) or ignores.ignores(path, False):
+            if exclude.match_relative(relative) or ignores.ignores(path, False):
                 continue
             try:
                 is_link: bool | None = entry.is_symlink()
             except OSError:
                 is_link = None
             yield path, inside.refuse_link(entry), bare, is_link
-        for sub in reversed(subfolders):
-            stack.append((sub, ignores.with_folder(sub)))
+        for sub, relative_sub in reversed(subfolders):
+            stack.append((sub, relative_sub, ignores.with_folder(sub)))
 
 
 class _Inside:

@@ -317,7 +317,10 @@ def test_file_ignores_matching() -> None:
     assert ignores.ignored("/repo/x/old/y/z.md") == ("FL2",)
     assert ignores.ignored("/repo/old/z.md") == ("FL2",)
     assert ignores.ignored("/repo/deep/a.txt") == ("FL3",)
-    assert ignores.ignored("/abs/x.md") == ("FL4",)
+    # A leading "/" anchors at the configuration's folder, as in .gitignore.
+    assert ignores.ignored("/repo/abs/x.md") == ("FL4",)
+    assert ignores.ignored("/abs/x.md") == ()
+    assert ignores.ignored("/repo/sub/abs/x.md") == ()
     assert ignores.ignored("/repo/a7.md") == ("FL5",)
     assert ignores.ignored("/repo/ab.md") == ()
 
