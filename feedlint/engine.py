@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import os
 import stat
-from collections.abc import Iterable, Iterator, Sequence
+import struct
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -57,13 +59,31 @@ class FileResult:
     clock_dependent: bool = False
     #: The bytes the diagnostics were found in, as read for the lint (at most
     #: :attr:`Linter.source_limit` of them); kept only when a reporter shows a
-    #: file's text (``--format html``), which must never open the file again.
+    #: file's text (``--format html``), which must never open the file again, and
+    #: only for a file that had diagnostics when its lint ended.
     source: bytes | None = None
+    #: Instead of :attr:`source`, for a file without diagnostics when its lint
+    #: ended: the BLAKE2b digest (16 bytes) of the bytes linted, then the device
+    #: and inode numbers of the file they were read from. Should the checks across
+    #: files or the link probe give it findings, the report reads it again
+    #: (:meth:`Linter.read_again`) and shows it only if it is still that file,
+    #: holding those bytes.
+    source_check: bytes | None = None
 
 
 @dataclass(slots=True)
 class RunResult:
     files: list[FileResult]
+    #: Reads again, for a report that shows files' text, the files given that got
+    #: findings after their lint (see :meth:`Linter.sources_again`); set by
+    #: :meth:`Linter.run` when the run keeps sources.
+    rereader: Callable[[Iterable[FileResult]], dict[str, bytes | None]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def sources_again(self, files: Iterable[FileResult]) -> dict[str, bytes | None]:
+        """:meth:`Linter.sources_again` for ``files``, when the run can say."""
+        return {} if self.rereader is None else self.rereader(files)
 
     @property
     def files_checked(self) -> int:
@@ -157,9 +177,10 @@ class Linter:
             return raw
         return self.lint_raw(candidate, raw)
 
-    def read(self, candidate: Candidate) -> bytes | FileResult:
+    def read(self, candidate: Candidate, *, same_file: bytes | None = None) -> bytes | FileResult:
         """The file's bytes, or the result that says why they cannot be linted
-        (FL013 unreadable, FL010 too large); never raises."""
+        (FL013 unreadable, FL010 too large); never raises. With ``same_file`` (see
+        :meth:`read_again`), only the file of that identity is opened and read."""
         try:
             if candidate.error is not None:
                 finding = Finding("FL013", candidate.error, span=Span(1, 1, 1, 2))
@@ -167,7 +188,7 @@ class Linter:
             if candidate.stdin_bytes is not None:
                 raw = candidate.stdin_bytes
             else:
-                read = self._read(candidate)
+                read = self._read(candidate, same_file)
                 if isinstance(read, Finding):
                     return self._result(candidate.display, None, [read])
                 raw = read
@@ -194,7 +215,7 @@ class Linter:
                 from feedlint.fixing import fix_file
 
                 result = fix_file(self, candidate, raw, article, result)
-            self.keep_source(result, raw)
+            self.keep_source(result, raw, candidate)
             return result
         except Exception as err:  # noqa: BLE001 - one file must not stop the run
             return FileResult(
@@ -202,15 +223,81 @@ class Linter:
                 [_crash_diagnostic(candidate.display, "feedlint", err)],
             )
 
-    def keep_source(self, result: FileResult, raw: bytes) -> None:
-        """Keep ``raw`` (the bytes ``result`` was found in) as its ``source``, when the
-        run keeps sources and it has none yet; a file the walk or :meth:`read` refused
-        has none, and its report shows no text."""
+    def keep_source(
+        self, result: FileResult, raw: bytes, candidate: Candidate | None = None
+    ) -> None:
+        """Keep what a report that shows files' text needs of ``raw`` (the bytes
+        ``result`` was found in), when the run keeps sources and nothing is kept yet;
+        a file the walk or :meth:`read` refused keeps nothing, and its report shows
+        no text.
+
+        A result with diagnostics keeps the bytes (its ``source``): the report shows
+        them. Any other keeps only its ``source_check`` (a digest, and which file
+        ``candidate`` named): an archive of 100,000 clean files must not sit in
+        memory for the few that the checks across files or the probe find something
+        in later; those are read again for the report (:meth:`read_again`). A file
+        that cannot be read again (standard input, a pipe named on the command line,
+        or no ``candidate`` given) keeps its bytes.
+        """
         limit = self.source_limit
-        if limit is not None and result.source is None and not result.skipped:
-            # A copy of just those bytes: a file read from disk came in a buffer
-            # allocated for the size limit, which, kept, holds whole pages per file.
-            result.source = bytes(memoryview(raw)[:limit])
+        if (
+            limit is None
+            or result.skipped
+            or result.source is not None
+            or result.source_check is not None
+        ):
+            return
+        if not result.diagnostics and candidate is not None:
+            check = _source_check(candidate, raw)
+            if check is not None:
+                result.source_check = check
+                return
+        # A copy of just those bytes: a file read from disk came in a buffer
+        # allocated for the size limit, which, kept, holds whole pages per file.
+        result.source = bytes(memoryview(raw)[:limit])
+
+    def read_again(self, candidate: Candidate, check: bytes) -> bytes | None:
+        """For the report, the bytes of a file that got findings after its lint, read
+        again through :meth:`read` (the same refusals: not a regular file, over the
+        size limit), at most :attr:`source_limit` of them; None when the file changed
+        since it was linted.
+
+        ``check`` is the result's ``source_check``. The path must still lead to the
+        very file linted (same device and inode, checked before it is opened and
+        again on what was opened): a link, or another file, put in its place since
+        is never read. And its bytes must be those linted (same digest).
+        """
+        from feedlint.cache import content_digest
+
+        digest, identity = check[:_DIGEST_SIZE], check[_DIGEST_SIZE:]
+        if len(digest) != _DIGEST_SIZE or not identity:
+            return None
+        raw = self.read(candidate, same_file=identity)
+        if isinstance(raw, FileResult) or content_digest(raw) != digest:
+            return None
+        limit = self.source_limit
+        return bytes(raw if limit is None else memoryview(raw)[:limit])
+
+    def sources_again(
+        self, candidates: Sequence[Candidate], files: Iterable[FileResult]
+    ) -> dict[str, bytes | None]:
+        """By path, for each of ``files`` that has diagnostics but kept no bytes, only
+        a ``source_check`` (its findings came after its lint: across files, from the
+        probe): its bytes read again (:meth:`read_again`), or None when it changed
+        since it was linted. ``candidates`` are the run's."""
+        wanted = {
+            f.path: f.source_check
+            for f in files
+            if f.diagnostics and f.source is None and f.source_check is not None
+        }
+        found: dict[str, bytes | None] = {}
+        if not wanted:
+            return found
+        for candidate in candidates:
+            check = wanted.pop(candidate.display, None)
+            if check is not None:
+                found[candidate.display] = self.read_again(candidate, check)
+        return found
 
     def _too_large(self, size: int) -> Finding:
         return Finding(
@@ -220,7 +307,7 @@ class Linter:
             span=Span(1, 1, 1, 2),
         )
 
-    def _read(self, candidate: Candidate) -> bytes | Finding:
+    def _read(self, candidate: Candidate, same_file: bytes | None = None) -> bytes | Finding:
         """The file's bytes (at most the size limit plus one), or why they cannot be had.
 
         Only regular files are read, except that a pipe or a character device named
@@ -230,7 +317,10 @@ class Linter:
         path = candidate.path
         limit = self.settings.max_file_size
         try:
-            kind = _file_kind(os.stat(path).st_mode)
+            info = os.stat(path)
+            if same_file is not None and _identity(info) != same_file:
+                return Finding("FL013", _NOT_THE_SAME, span=Span(1, 1, 1, 2))
+            kind = _file_kind(info.st_mode)
             refusal = _refuse_kind(kind, candidate.explicit)
             if refusal:
                 return Finding("FL013", refusal, span=Span(1, 1, 1, 2))
@@ -238,6 +328,8 @@ class Linter:
             with os.fdopen(fd, "rb") as handle:
                 info = os.fstat(fd)
                 # Checked again on what was opened: the path may have been swapped.
+                if same_file is not None and _identity(info) != same_file:
+                    return Finding("FL013", _NOT_THE_SAME, span=Span(1, 1, 1, 2))
                 refusal = _refuse_kind(_file_kind(info.st_mode), candidate.explicit)
                 if refusal:
                     return Finding("FL013", refusal, span=Span(1, 1, 1, 2))
@@ -400,7 +492,9 @@ class Linter:
 
         files = [r for r in lint_many(self, candidates, jobs=jobs, cache=cache) if not r.skipped]
         self.finish(files)
-        return RunResult(files)
+        if self.source_limit is None:
+            return RunResult(files)
+        return RunResult(files, rereader=functools.partial(self.sources_again, candidates))
 
     def lint_all(self, candidates: Sequence[Candidate]) -> Iterator[FileResult]:
         for candidate in candidates:
@@ -600,6 +694,32 @@ def _unreadable(path: str, err: OSError) -> str:
 
 _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+
+#: Bytes of the content digest that opens a ``source_check`` (that of
+#: :func:`feedlint.cache.content_digest`).
+_DIGEST_SIZE = 16
+_NOT_THE_SAME = "cannot read the file again: it is no longer the file that was linted"
+
+
+def _identity(info: os.stat_result) -> bytes:
+    """The file's device and inode numbers, packed."""
+    return struct.pack("<QQ", info.st_dev % 2**64, info.st_ino % 2**64)
+
+
+def _source_check(candidate: Candidate, raw: bytes) -> bytes | None:
+    """A ``source_check`` for ``raw`` read from ``candidate``, or None when the file
+    cannot be read again (standard input, not a regular file, gone)."""
+    if candidate.stdin_bytes is not None or candidate.error is not None:
+        return None
+    try:
+        info = os.stat(candidate.path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    from feedlint.cache import content_digest
+
+    return content_digest(raw) + _identity(info)
 
 
 def _set_blocking(fd: int) -> None:

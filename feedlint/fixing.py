@@ -120,8 +120,8 @@ def fix_file(
         return first
     # What is left was found in the fixed text: a report that shows the file shows
     # that text (the engine keeps ``raw`` for a result returned unchanged).
-    linter.keep_source(current, current_raw)
     if linter.settings.diff:
+        linter.keep_source(current, current_raw)
         report.diff = unified_diff(path, raw, current_raw)
         current.fixing = report
         return current
@@ -133,6 +133,8 @@ def fix_file(
         report.applied = 0
         first.fixing = report
         return first
+    # Once written: a file without findings left is known by the file now there.
+    linter.keep_source(current, current_raw, candidate)
     current.fixing = report
     return current
 

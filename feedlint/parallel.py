@@ -100,8 +100,8 @@ def _look_up(linter: Linter, candidate: Candidate, cache: ResultCache) -> FileRe
 
     When the run keeps sources (a report that shows files' text), a hit is taken
     only on the file's content, read here through :meth:`Linter.read` with the
-    walk's rules: the result then comes with the very bytes it was found in, and
-    nothing opens the file again to show it.
+    walk's rules: the result then keeps what a fresh lint's would (the bytes, or
+    for a file without findings their digest: see :meth:`Linter.keep_source`).
     """
     try:
         file_signature = _stat_signature(candidate)
@@ -118,7 +118,7 @@ def _look_up(linter: Linter, candidate: Candidate, cache: ResultCache) -> FileRe
 
         hit = cache.get(candidate, content_digest(raw), file_signature)
         if hit is not None:
-            linter.keep_source(hit, raw)
+            linter.keep_source(hit, raw, candidate)
         return hit
     except Exception:  # noqa: BLE001 - lint_one will report it
         return None

@@ -580,3 +580,147 @@ def test_a_file_swapped_for_a_link_after_the_lint_is_not_read(tmp_path: Path) ->
     data = report_data(page)
     assert data["files"][0][6] == [[1, ["---", "title: 5", "---"]]]
     assert "5" in {r[8] for r in data["rows"]}
+
+
+# -- files whose findings come after their lint --------------------------------------
+# A run for the report keeps the bytes of the files with findings when their lint
+# ends, and only a digest of the others; a file that the checks across files (FL520)
+# or the probe give findings later is read again through the linter for the report.
+
+DUPLICATE = (
+    '---\ntitle: "Same story {name}"\npublishedDateTime: 2001-01-01T00:00:00Z\n'
+    "webUrl: https://example.com/same\nprovider: {{name: E, domain: example.com}}\n---\n"
+)
+
+
+def _duplicate_pair(tree: Path) -> None:
+    """``a.md`` and ``b.md``: clean articles but for FL520, found only across files;
+    ``c.md``: a clean article."""
+    for name in ("a", "b"):
+        (tree / f"{name}.md").write_text(DUPLICATE.format(name=name), "utf-8")
+    (tree / "c.md").write_text(
+        DUPLICATE.format(name="c").replace("/same", "/other"), "utf-8"
+    )
+
+
+def _front_matter(tree: Path, name: str) -> list[list[object]]:
+    return [[1, (tree / name).read_text("utf-8").rstrip("\n").split("\n")]]
+
+
+def _keeping_run(tree: Path, cache_dir: Path | None = None) -> RunResult:
+    from feedlint.cache import ResultCache
+
+    linter = Linter(Settings())
+    linter.source_limit = READ_CAP + 1
+    cache = None
+    if cache_dir is not None:
+        cache = ResultCache.for_run(str(cache_dir), linter.settings, linter.schema)
+    return linter.run(discover([str(tree)]), cache=cache)
+
+
+def test_only_files_with_findings_keep_their_bytes(tmp_path: Path) -> None:
+    """What the run holds until the report: the bytes of a file with findings when
+    its lint ended, a digest (and which file it was) of any other; a result-cache
+    hit (whose entry holds no source) keeps the same."""
+    tree = tmp_path / "articles"
+    tree.mkdir()
+    _duplicate_pair(tree)
+    (tree / "bad.md").write_bytes(b"---\ntitle: 5\n---\n")
+    cold = _keeping_run(tree, tmp_path / "cache")
+    kept = {Path(f.path).name: (f.source, f.source_check) for f in cold.files}
+    assert kept["bad.md"] == (b"---\ntitle: 5\n---\n", None)
+    for name in ("a.md", "b.md", "c.md"):
+        source, check = kept[name]
+        assert source is None and check is not None and len(check) == 32, name
+    assert [Path(d.file).name for d in cold.diagnostics if d.code == "FL520"] == [
+        "a.md", "b.md"
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        def no_lint(*args: object, **kwargs: object) -> None:
+            raise AssertionError("linted again: not a cache hit")
+
+        patch.setattr(Linter, "lint_raw", no_lint)
+        warm = _keeping_run(tree, tmp_path / "cache")
+    assert {Path(f.path).name: (f.source, f.source_check) for f in warm.files} == kept
+    assert report_data(_html(warm)) == report_data(_html(cold))
+
+
+def test_a_duplicate_pair_is_shown(tmp_path: Path) -> None:
+    """FL520 is found only across files, after each file's lint kept no bytes of it:
+    the report reads the pair again and shows them. Cold and warm (result cache)
+    runs alike."""
+    tree = tmp_path / "articles"
+    tree.mkdir()
+    _duplicate_pair(tree)
+    for _ in ("cold", "warm"):
+        run = run_feedlint(
+            ["check", "--format", "html", "--output-file", str(tmp_path / "report.html"),
+             "--cache-dir", str(tmp_path / "cache"), "."],
+            cwd=tree, timeout=60,
+        )
+        assert run.returncode == 1, run.stderr
+        data = report_data((tmp_path / "report.html").read_text("utf-8"))
+        assert [f[0] for f in data["files"]] == ["a.md", "b.md"]
+        for name in ("a.md", "b.md"):
+            assert _codes_of(data, name) == ["FL520"]
+            entry = _file_entry(data, name)
+            assert entry[5] == ""  # no note: shown whole
+            assert entry[6] == _front_matter(tree, name)
+        assert {r[8] for r in data["rows"]} == {"https://example.com/same"}
+    assert any((tmp_path / "cache").iterdir())
+
+
+def test_a_late_finding_file_changed_since_the_lint_is_not_shown(tmp_path: Path) -> None:
+    """``a.md`` changes between the lint and the report: its digest no longer matches,
+    so the report says why it shows no source rather than show other bytes than
+    those its findings were found in. ``b.md``, unchanged, is shown."""
+    _duplicate_pair(tmp_path)
+    result = _keeping_run(tmp_path)
+    (tmp_path / "a.md").write_text(
+        DUPLICATE.format(name="a").replace("Same story", "EDITED-AFTER-LINT"), "utf-8"
+    )
+    page = _html(result)
+    assert "EDITED-AFTER-LINT" not in page
+    data = report_data(page)
+    a, b = str(tmp_path / "a.md"), str(tmp_path / "b.md")
+    assert _file_entry(data, a)[6] is None
+    assert _file_entry(data, a)[5] == "source not shown: the file changed since it was linted"
+    assert {r[8] for r in data["rows"] if data["files"][r[0]][0] == a} == {""}
+    assert _file_entry(data, b)[6] == _front_matter(tmp_path, "b.md")
+
+
+def test_a_late_finding_file_swapped_for_a_link_out_is_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between the lint and the report, ``a.md`` (a clean file but for FL520, so no
+    bytes kept) becomes a link to a secret outside the folder: reading it again, the
+    linter finds the path no longer leads to the file it linted and opens nothing
+    (the secret holds the same article: a check of its bytes would have to read it).
+    """
+    tree = _linted_tree(tmp_path)
+    (tree / "bad.md").unlink()
+    _duplicate_pair(tree)
+    secret = tmp_path / "secrets" / "a.md"
+    secret.write_text(DUPLICATE.format(name="a") + f"{SECRET}\n", "utf-8")
+    result = _keeping_run(tree)
+    (tree / "a.md").unlink()
+    (tree / "a.md").symlink_to(Path("..") / "secrets" / "a.md")
+
+    opened: list[str] = []
+    real_open = os.open
+
+    def spy(path: str, *args: object, **kwargs: object) -> int:
+        opened.append(os.path.realpath(path))
+        return real_open(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "open", spy)
+    page = _html(result)
+    monkeypatch.undo()
+    assert str(secret.resolve()) not in opened
+    assert str((tree / "b.md").resolve()) in opened  # read again: the one still linted
+    assert SECRET not in page
+    data = report_data(page)
+    a = str(tree / "a.md")
+    assert _file_entry(data, a)[6] is None
+    assert _file_entry(data, a)[5] == "source not shown: the file changed since it was linted"
+    assert _file_entry(data, str(tree / "b.md"))[6] == _front_matter(tree, "b.md")

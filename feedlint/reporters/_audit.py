@@ -1,12 +1,18 @@
 """What the audit report shows, gathered from a finished run.
 
-The report opens no file. What it shows of one comes from the bytes the lint
-read (each file's :attr:`~feedlint.engine.FileResult.source`, kept, up to
-:data:`READ_CAP` and one byte, only on a run whose report shows text): a file the
-walk refused (a link out of the linted folder, a FIFO, a device) or did not read
-(over the size limit) has no text to show, and opening its path again here would
-read exactly what the walk refused, or wait forever on a FIFO. The values shown
-are also those the diagnostics were found in, whatever became of the file since.
+The report opens no file itself. What it shows of one comes from the bytes the
+lint read (each file's :attr:`~feedlint.engine.FileResult.source`, kept, up to
+:data:`READ_CAP` and one byte, only on a run whose report shows text, and only
+for a file that had findings when its lint ended): a file the walk refused (a
+link out of the linted folder, a FIFO, a device) or did not read (over the size
+limit) has no text to show, and opening its path again here would read exactly
+what the walk refused, or wait forever on a FIFO. The values shown are also those
+the diagnostics were found in, whatever became of the file since.
+
+A file that got its findings only after its lint (duplicates across files, the
+link probe) kept a digest of its bytes instead; the page's builder has the linter
+read it again (:meth:`~feedlint.engine.Linter.read_again`: the same file, the same
+bytes, or nothing), and it is shown only when it has not changed since.
 
 From those bytes the report takes what a person fixing the article needs: the
 offending value as written (the text at the diagnostic's span), the provider
@@ -121,11 +127,18 @@ class Audit:
 
 class SourceReader:
     """The text of a reported file, from the bytes the run read for it (by the name
-    the file is reported under), capped; never from disk."""
+    the file is reported under), capped; never from disk. ``changed`` names the
+    files whose text is not shown because they changed since they were linted."""
 
-    def __init__(self, in_memory: Mapping[str, bytes] | None = None, cap: int = READ_CAP) -> None:
+    def __init__(
+        self,
+        in_memory: Mapping[str, bytes] | None = None,
+        cap: int = READ_CAP,
+        changed: Iterable[str] = (),
+    ) -> None:
         self.in_memory = dict(in_memory or {})
         self.cap = cap
+        self.changed = frozenset(changed)
 
     def read(self, path: str) -> tuple[str, bool] | None:
         """The file's text and whether it was cut at the cap, or None when the run
@@ -140,8 +153,15 @@ class SourceReader:
         return text, cut
 
 
-def not_shown(diagnostics: Iterable[Diagnostic]) -> str:
+#: Why a file that got findings after its lint is not shown, when reading it again
+#: found another file, or other bytes, than those linted.
+CHANGED = "source not shown: the file changed since it was linted"
+
+
+def not_shown(diagnostics: Iterable[Diagnostic], changed: bool = False) -> str:
     """Why a file's source is not in the report, in a short phrase."""
+    if changed:
+        return CHANGED
     codes = {d.code for d in diagnostics}
     if "FL013" in codes:
         return "source not shown: the file was not read (FL013)"
@@ -365,7 +385,7 @@ def build_audit(
             elif cut:
                 view.note = f"the file was read up to {READ_CAP // 1024} KiB"
         else:
-            view.note = not_shown(diagnostics)
+            view.note = not_shown(diagnostics, path in reader.changed)
         for d in diagnostics:
             fixed, note = fixed_text(d)
             value = value_at(lines, d) if lines else ""

@@ -30,9 +30,10 @@ class Reporter(ABC):
     #: leaves the stream's encoding alone; otherwise it makes machine formats UTF-8).
     adapts_to_encoding: ClassVar[bool] = False
     #: Bytes of each file's text the report shows at most, when it shows any: the
-    #: run then keeps that much of what it read of each file
-    #: (:attr:`~feedlint.engine.FileResult.source`), and the report never reads a
-    #: file itself. None (most formats): the run keeps no text.
+    #: run then keeps that much of what it read of each file with findings
+    #: (:attr:`~feedlint.engine.FileResult.source`; a digest of any other), and
+    #: the report never reads a file itself. None (most formats): the run keeps no
+    #: text.
     source_limit: ClassVar[int | None] = None
 
     def __init__(self, options: ReportOptions | None = None) -> None:

@@ -69,13 +69,22 @@ def probed_urls(result: RunResult) -> dict[str, dict[str, str]]:
 
 
 def render_report(result: RunResult, options: ReportOptions, out: TextIO) -> None:
-    # The bytes the lint read (never the files again: see feedlint.reporters._audit).
+    # The bytes the lint read (see feedlint.reporters._audit); a file that got its
+    # findings after its lint is read again by the linter, and shown only unchanged.
     sources = dict(options.sources)
     sources.update((f.path, f.source) for f in result.files if f.source is not None)
+    changed = []
+    for path, raw in result.sources_again(
+        f for f in result.files if f.path not in sources
+    ).items():
+        if raw is None:
+            changed.append(path)
+        else:
+            sources[path] = raw
     audit = build_audit(
         ((f.path, f.diagnostics) for f in result.files),
         result.files_checked,
-        SourceReader(sources),
+        SourceReader(sources, changed=changed),
         probed=probed_urls(result),
     )
     encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")

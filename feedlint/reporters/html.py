@@ -12,8 +12,11 @@ Article text only ever reaches the page through ``textContent``.
 
 What the page shows of each file (the value at a finding, its provider domain,
 its front matter) comes from the bytes the lint read (:attr:`source_limit` of
-them): the report opens no file, so a file the walk refused (a link out of the
-folder, a FIFO) is never read for it. See :mod:`feedlint.reporters._audit`.
+them, kept for the files with findings): the report opens no file itself, so a
+file the walk refused (a link out of the folder, a FIFO) is never read for it. A
+file that got findings only after its lint (across files, the probe) is read
+again through the linter, and shown only if unchanged since.
+See :mod:`feedlint.reporters._audit`.
 """
 
 from __future__ import annotations

@@ -223,3 +223,23 @@ def test_noqa_silences_a_probe_finding(cli, tmp_path: Path, server: Server) -> N
     write_article(tmp_path, "loud.md", article(gone))
     run = cli(["check", *PROBE_FLAGS, "quiet.md", "loud.md"], cwd=tmp_path)
     assert [(d["file"], d["code"]) for d in run.json()["diagnostics"]] == [("loud.md", "FL601")]
+
+
+def test_html_report_shows_a_file_the_probe_found_something_in(
+    cli, tmp_path: Path, server: Server
+) -> None:
+    """The lint keeps only a digest of a file without findings; the probe finds its
+    link broken afterwards, and the report reads it again (unchanged) to show it."""
+    from tests.html_cases import report_data
+
+    gone = server.route("/gone", Reply(404))
+    write_article(tmp_path, "a.md", article(gone))
+    flags = [f for f in PROBE_FLAGS if f not in ("--format", "json")]
+    run = cli(["check", *flags, "--format", "html", "--output-file", "report.html", "a.md"],
+              cwd=tmp_path)
+    assert run.returncode == 1, run.stderr
+    data = report_data((tmp_path / "report.html").read_text("utf-8"))
+    (entry,) = data["files"]
+    assert entry[0] == "a.md" and entry[5] == ""
+    assert entry[6] == [[1, article(gone).rstrip("\n").split("\n")]]
+    assert [(data["codes"][r[5]][0], r[8]) for r in data["rows"]] == [("FL601", f'"{gone}"')]
