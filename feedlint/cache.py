@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedlint._hashing import blake2b
 from feedlint.secret import mac
+from feedlint.settings import SETTINGS
 
 if TYPE_CHECKING:
     from feedlint.discovery import Candidate
@@ -82,10 +83,9 @@ CACHE_DIR_ENV = "FEEDLINT_CACHE_DIR"
 #: The result cache's own subfolder (other caches, such as ``probe/``, sit beside it).
 LINT_SUBDIR = "lint"
 
-#: Settings fields that steer the run but cannot change one file's result.
-RUN_ONLY_FIELDS = frozenset(
-    {"jobs", "cache", "cache_dir", "shard", "strict", "exclude", "extend_exclude", "include"}
-)
+#: Settings fields that steer the run but cannot change one file's result (declared
+#: ``changes_results=False`` in feedlint.settings.SETTINGS).
+RUN_ONLY_FIELDS = frozenset(s.name for s in SETTINGS if not s.changes_results)
 #: Libraries whose upgrade can change results, and the files of theirs in the key.
 _KEYED_FILES = (
     ("yaml", ("__init__.py",)),
@@ -118,8 +118,6 @@ def default_cache_dir() -> str:
     return os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR
 
 
-def content_digest(raw: bytes) -> bytes:
-    return blake2b(raw, digest_size=_DIGEST_SIZE).digest()
 
 
 class UnsafeFolderError(OSError):

@@ -7,7 +7,6 @@ found, 2 a usage error, an unusable schema or feedlint's own failure.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import sys
 import time
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from feedlint import __version__
 from feedlint.diagnostics import Severity, printable
+from feedlint.settings import PROBE_GROUP
 
 if TYPE_CHECKING:
     from feedlint.cache import ResultCache
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from feedlint.discovery import Candidate
     from feedlint.engine import Linter, RunResult
     from feedlint.reporters import Reporter
-    from feedlint.settings import Settings
+    from feedlint.settings import Check, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 
@@ -140,18 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="choose among named files as among files found in a folder: skip "
                        "Markdown/text without front matter, bare YAML/JSON outside `include`, "
                        "hidden folders and excluded paths (for pre-commit)")
-    check.add_argument("--select", type=_codes, default=None, metavar="CODES",
-                       help="report only these codes or prefixes (comma-separated)")
-    check.add_argument("--extend-select", type=_codes, default=None, metavar="CODES",
-                       help="report these codes in addition to those selected")
-    check.add_argument("--ignore", type=_codes, default=None, metavar="CODES",
-                       help="do not report these codes or prefixes")
-    check.add_argument("--schema", metavar="PATH", help="validate against this JSON Schema")
-    check.add_argument("--exclude", type=_patterns, default=None, metavar="GLOBS",
-                       help="skip these files and folders when walking (replaces the "
-                       "configuration's exclude; comma-separated)")
-    check.add_argument("--extend-exclude", type=_patterns, default=None, metavar="GLOBS",
-                       help="skip these too (added to the configuration's extend-exclude)")
+    # The flags of settings (feedlint.settings.SETTINGS): --select, --ignore, --exclude,
+    # --schema, --fix, --diff, --strict, --jobs, --cache-dir; --probe's are below.
+    _add_setting_arguments(check, "")
     check.add_argument("--config", metavar="PATH",
                        help="use this configuration file (pyproject.toml or feedlint.toml) "
                        "instead of the closest one above the first path")
@@ -159,12 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="ignore every configuration file")
     check.add_argument("--show-settings", action="store_true",
                        help="print the resolved settings and where each came from, and stop")
-    check.add_argument("--fix", action="store_true",
-                       help="apply the certain fixes to the files; report what is left")
-    check.add_argument("--diff", action="store_true",
-                       help="print the changes --fix would make as a unified diff, write "
-                       "nothing; exit 1 if there are any")
-    check.add_argument("--strict", action="store_true", help="warnings fail the run too")
     check.add_argument("--stdin-filename", metavar="NAME",
                        help="the name of the file read from stdin (-), used in the output")
     check.add_argument("--show-files", action="store_true",
@@ -175,14 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only the report: no summary line, no note about --output-file")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="show the traceback of feedlint's own failures")
-    # Speed and scale: processes, the result cache (--no-cache is with --probe's
-    # options below: it turns off both caches), CI shards.
-    check.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                       help="lint in N processes (default: the CPU count; a run with few "
-                       "files to lint uses one)")
-    check.add_argument("--cache-dir", metavar="DIR",
-                       help="the result cache's folder (default: $FEEDLINT_CACHE_DIR or "
-                       ".feedlint_cache)")
+    # CI shards (--jobs and --cache-dir are settings, above; --no-cache is with
+    # --probe's flags: it turns off both caches).
     check.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                        help="lint only part K of N of the files, split by a hash of each "
                        "path (one part per CI job; `feedlint merge` joins their JSON reports)")
@@ -209,98 +188,137 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_probe_arguments(check: argparse.ArgumentParser) -> None:
     probe = check.add_argument_group(
-        "link checking", "fetch every URL the articles mention and report what is broken"
+        PROBE_GROUP, "fetch every URL the articles mention and report what is broken"
     )
-    probe.add_argument("--probe", action="store_true",
-                       help="check every link and image over the network (FL6xx)")
-    probe.add_argument("--allow-private", action="store_true", default=None,
-                       help="let --probe reach loopback and private addresses (your intranet)")
-    probe.add_argument("--allow-network", action="append", type=_network, default=None,
-                       metavar="CIDR", help="let --probe reach this one non-public network, "
-                       "such as 10.1.0.0/16 (repeatable)")
-    probe.add_argument("--probe-timeout", type=_positive_float, default=None, metavar="SECONDS",
-                       help="seconds one attempt may take, body included (default: 10)")
-    probe.add_argument("--probe-url-deadline", type=_positive_float, default=None,
-                       metavar="SECONDS", help="seconds the whole check of one URL may take: "
-                       "redirects, retries and waits included (default: 30)")
-    probe.add_argument("--probe-concurrency", type=_positive_int, default=None, metavar="N",
-                       help="requests in flight at once (default: 64)")
-    probe.add_argument("--probe-per-host", type=_positive_int, default=None, metavar="N",
-                       help="requests in flight at once to one host (default: 8)")
-    probe.add_argument("--probe-retries", type=_natural_int, default=None, metavar="N",
-                       help="retries after 5xx, 408, 429, timeouts and resets (default: 2)")
-    probe.add_argument("--probe-exclude", action="append", default=None, metavar="REGEX",
-                       help="do not probe URLs matching this regular expression (repeatable)")
-    probe.add_argument("--no-cache", action="store_true", default=None,
-                       help="neither read nor write the caches: the result cache of "
-                       "unchanged files, and the probe cache")
+    _add_setting_arguments(probe, PROBE_GROUP)
 
 
-def _positive_float(value: str) -> float:
+def _add_setting_arguments(parser: argparse._ActionsContainer, group: str) -> None:
+    """The flags of the settings declared in ``group`` (feedlint.settings.SETTINGS):
+    each sets its Settings field (the ``dest``), None when not given."""
+    from feedlint.settings import SETTINGS
+
+    for setting in SETTINGS:
+        flag = setting.flag
+        if flag is None or flag.group != group:
+            continue
+        text = flag.help.format(default=_shown_default(setting.default))
+        if flag.metavar is None:
+            parser.add_argument(*flag.names, dest=setting.name, action="store_const",
+                                const=flag.const, default=None, help=text)
+            continue
+        assert setting.check is not None
+        parse = _flag_parser(setting.check)
+        if flag.repeatable:
+            suffix = "comma-separated, repeatable" if flag.split else "repeatable"
+            parser.add_argument(*flag.names, dest=setting.name, action=_AddUp, type=parse,
+                                default=None, metavar=flag.metavar, help=f"{text} ({suffix})")
+        else:
+            parser.add_argument(*flag.names, dest=setting.name, type=parse, default=None,
+                                metavar=flag.metavar, help=text)
+
+
+class _AddUp(argparse.Action):
+    """A list flag: each repetition adds its values (``--ignore FL1 --ignore FL4``)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        assert isinstance(values, list)
+        setattr(namespace, self.dest, [*(getattr(namespace, self.dest, None) or []), *values])
+
+
+def _shown_default(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _flag_parser(check: Check) -> Any:
+    """How a flag's text becomes the value of a setting checked by ``check``, with the
+    bounds its configuration key has (feedlint.config._READERS). A list's flag gives
+    a list, split at commas (codes, globs, networks) or not (a regex may hold one)."""
+    kind = check.kind
+    if kind == "codes":
+        return _codes
+    if kind == "globs":
+        return _patterns
+    if kind == "networks":
+        return _networks
+    if kind == "regexes":
+        return lambda value: [value]
+    if kind == "whole":
+        return lambda value: _whole_number(value, minimum=int(check.minimum))
+    if kind == "number":
+        return lambda value: _number(value, check)
+    if kind == "processes":
+        return _jobs
+    if kind in ("text", "path", "schema"):
+        return str
+    raise AssertionError(f"no flag reads a value of the kind {kind!r}")
+
+
+def _number(value: str, check: Check) -> float:
     try:
         number = float(value)
     except ValueError:
         number = float("nan")
-    if not number > 0 or number == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {value!r}")
+    low = check.minimum
+    if not (number > low if check.above else number >= low) or number == float("inf"):
+        bound = f"above {low:g}" if check.above else f"at least {low:g}"
+        unit = f" of {check.unit}" if check.unit else ""
+        raise argparse.ArgumentTypeError(f"expected a number{unit} {bound}, got {value!r}")
     return number
 
 
-def _network(value: str) -> str:
+def _networks(value: str) -> list[str]:
     import ipaddress
 
-    try:
-        ipaddress.ip_network(value, strict=False)
-    except ValueError as err:
-        raise argparse.ArgumentTypeError(
-            f"expected a network such as 10.1.0.0/16, got {value!r}: {err}"
-        ) from None
-    return value
+    networks = [part.strip() for part in value.split(",") if part.strip()]
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(
+                f"expected a network such as 10.1.0.0/16, got {network!r}: {err}"
+            ) from None
+    return networks
 
 
-def _positive_int(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {value!r}")
+def _whole_number(value: str, *, minimum: int) -> int:
+    if not value.isdigit() or int(value) < minimum:
+        bound = f" of at least {minimum}" if minimum else ""
+        raise argparse.ArgumentTypeError(f"expected a whole number{bound}, got {value!r}")
     return int(value)
 
 
-def _natural_int(value: str) -> int:
-    if not value.isdigit():
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}")
-    return int(value)
+def _setting_flags(args: argparse.Namespace) -> dict[str, Any]:
+    """The settings the flags give, by Settings field (lists as tuples); a flag that
+    only makes sense with --probe, without --probe, is a usage error (the
+    configuration file's probe keys only apply when probing)."""
+    from feedlint.settings import BY_NAME, SETTINGS
 
-
-def _probe_flags(args: argparse.Namespace) -> dict[str, Any]:
-    """The --probe flags given, as Settings fields; a probe flag without --probe is an
-    error (the configuration file's probe keys only apply when probing)."""
-    given = {
-        "probe_allow_private": args.allow_private,
-        "probe_allow_networks": tuple(args.allow_network) if args.allow_network else None,
-        "probe_timeout": args.probe_timeout,
-        "probe_url_deadline": args.probe_url_deadline,
-        "probe_concurrency": args.probe_concurrency,
-        "probe_per_host": args.probe_per_host,
-        "probe_retries": args.probe_retries,
-        "probe_exclude": tuple(args.probe_exclude) if args.probe_exclude else None,
-        "probe_cache": False if args.no_cache else None,
-    }
-    given = {name: value for name, value in given.items() if value is not None}
-    if not args.probe:
-        flags = {
-            "probe_allow_private": "--allow-private",
-            "probe_allow_networks": "--allow-network",
-            "probe_timeout": "--probe-timeout",
-            "probe_url_deadline": "--probe-url-deadline",
-            "probe_concurrency": "--probe-concurrency",
-            "probe_per_host": "--probe-per-host",
-            "probe_retries": "--probe-retries",
-            "probe_exclude": "--probe-exclude",
-        }
-        misused = [flags[name] for name in given if name in flags]
+    given: dict[str, Any] = {}
+    for setting in SETTINGS:
+        value = getattr(args, setting.name, None)
+        if setting.flag is None or value is None:
+            continue
+        given[setting.name] = tuple(value) if isinstance(value, list) else value
+        for other in setting.flag.also:
+            given[other] = given[setting.name]
+    if not given.get("probe"):
+        misused = [
+            flag.names[0]
+            for name in given
+            if BY_NAME[name].probe_only and (flag := BY_NAME[name].flag) is not None
+        ]
         if misused:
             raise UsageError(f"{', '.join(misused)} only makes sense with --probe")
-        return {"probe_cache": given["probe_cache"]} if "probe_cache" in given else {}
-    return {"probe": True, **given}
+    if given.get("diff"):
+        given.pop("fix", None)  # --diff --fix writes nothing
+    return given
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -373,12 +391,7 @@ def _check(args: argparse.Namespace) -> int:
             raise UsageError(f"unknown code or prefix {given!r}; `feedlint rules` lists them")
     paths = args.paths or ["."]
     resolved = _resolve_settings(args, paths)
-    settings = dataclasses.replace(
-        resolved.settings,
-        jobs=args.jobs,
-        cache=not args.no_cache,
-        cache_dir=args.cache_dir,
-    )
+    settings = resolved.settings
     if settings.probe:
         from feedlint.probe import ProbeSettingsError, check_settings
 
@@ -411,8 +424,17 @@ def _check(args: argparse.Namespace) -> int:
 
         candidates = shard(candidates, *args.shard)
     if args.show_files:
+        # Exactly what check lints: each file read as check reads it, and chosen by
+        # the same decision (feedlint.articles.is_article).
+        from feedlint.articles import would_lint
+
+        try:
+            reader = Linter(settings)
+        except SchemaError as err:
+            raise UsageError(str(err)) from err
         for candidate in candidates:
-            print(candidate.display)
+            if would_lint(reader, candidate):
+                print(candidate.display)
         return EXIT_OK
     reporter_class = choose_reporter(args, os.environ)
     try:
@@ -524,18 +546,7 @@ def _resolve_settings(args: argparse.Namespace, paths: Sequence[str]) -> Resolve
         raise UsageError("--config and --isolated contradict each other; choose one")
     if args.fix and "-" in paths:
         raise UsageError("--fix cannot write back to standard input; use --diff to see the fixes")
-    command_line = CommandLine(
-        select=tuple(args.select) if args.select is not None else None,
-        extend_select=tuple(args.extend_select or ()),
-        ignore=tuple(args.ignore or ()),
-        exclude=tuple(args.exclude) if args.exclude is not None else None,
-        extend_exclude=tuple(args.extend_exclude or ()),
-        schema=args.schema,
-        strict=args.strict,
-        fix=args.fix and not args.diff,
-        diff=args.diff,
-        probe=_probe_flags(args),
-    )
+    command_line = CommandLine(_setting_flags(args))
     try:
         if args.isolated:
             config = None

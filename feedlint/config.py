@@ -34,13 +34,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from feedlint.diagnostics import Severity
 from feedlint.rules import MODULES, RULES, Option, RuleModule
-from feedlint.settings import DEFAULT_MAX_FILE_SIZE, Settings
+from feedlint.settings import BY_NAME, SETTINGS, Check, Setting, Settings
 
 #: Looked for in each folder, in this order.
 CONFIG_NAMES = ("feedlint.toml", "pyproject.toml")
@@ -86,19 +86,10 @@ class ConfigFile:
 
 @dataclass(frozen=True)
 class CommandLine:
-    """What the command line says about settings (None: not given)."""
+    """What the command line says about settings: the flags given, as Settings fields
+    (``{"probe_timeout": 5.0, "ignore": ("FL1",)}``); a setting not given is absent."""
 
-    select: tuple[str, ...] | None = None
-    extend_select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] | None = None
-    extend_exclude: tuple[str, ...] = ()
-    schema: str | None = None
-    strict: bool = False
-    fix: bool = False
-    diff: bool = False
-    #: ``--probe`` and its flags, as Settings fields (``probe_timeout``: 5.0).
-    probe: Mapping[str, Any] = field(default_factory=dict)
+    values: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -330,14 +321,10 @@ def _severity(value: Any, where: str) -> dict[str, Severity]:
     return resolved
 
 
-def _schema(value: Any, where: str, root: str) -> str:
+def _schema(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{where}: expected the path of a JSON Schema file, got {_toml(value)}")
-    path = _inside(value, where, root, flag="--schema PATH")
-    if not os.path.isfile(path):
-        raise ConfigError(f"{where}: no such file {path} (the path is relative to the "
-                          "configuration file's folder)")
-    return path
+    return value
 
 
 def _inside(value: str, where: str, root: str, *, flag: str | None) -> str:
@@ -392,29 +379,6 @@ def _text(value: Any, where: str) -> str:
     return value
 
 
-def _path(flag: str | None) -> Any:
-    """A path relative to the configuration file's folder, inside it."""
-    return lambda v, w, r: _inside(_text(v, w), w, r, flag=flag)
-
-
-def _guard(read: Any, lifted: Any, flag: str, what: str) -> Any:
-    """A key that would lift one of the probe's guards: a configuration file may keep
-    the guard (``lifted(value)`` false) but not lift it; the command line can."""
-
-    def check(value: Any, where: str, root: str) -> Any:
-        value = read(value, where, root)
-        if lifted(value):
-            raise ConfigError(
-                f"{where}: a configuration file cannot {what}: it is part of the tree "
-                "being linted, and a pull request that changed it could make --probe reach "
-                f"your internal network. Remove the key, and pass {flag} on the command "
-                "line of the runs that need it"
-            )
-        return value
-
-    return check
-
-
 def _patterns(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of regular expressions such as "
@@ -452,50 +416,55 @@ def _statuses(value: Any, where: str) -> tuple[int, ...]:
     return tuple(value)
 
 
-#: The probe's keys (each the Settings field of the same name, ``-`` for ``_``).
-#: ``probe`` itself is not among them: a run touches the network only when asked to.
-_PROBE_KEYS: dict[str, Any] = {
-    "probe-allow-private": _guard(
-        lambda v, w, r: _flag(v, w), bool, "--allow-private",
-        "let the probe reach loopback and private addresses",
-    ),
-    "probe-allow-networks": _guard(
-        lambda v, w, r: _networks(v, w), bool, "--allow-network CIDR",
-        "let the probe reach non-public networks",
-    ),
-    "probe-concurrency": lambda v, w, r: _whole(v, w, minimum=1),
-    "probe-per-host": lambda v, w, r: _whole(v, w, minimum=1),
-    "probe-timeout": lambda v, w, r: _number(v, w, minimum=0, above=True),
-    "probe-url-deadline": lambda v, w, r: _number(v, w, minimum=0, above=True),
-    "probe-retries": lambda v, w, r: _whole(v, w, minimum=0),
-    "probe-backoff": lambda v, w, r: _number(v, w, minimum=0),
-    "probe-retry-after-cap": lambda v, w, r: _number(v, w, minimum=0),
-    "probe-max-redirects": lambda v, w, r: _whole(v, w, minimum=0),
-    "probe-image-bytes": lambda v, w, r: _size(v, w),
-    "probe-user-agent": lambda v, w, r: _text(v, w),
-    "probe-exclude": lambda v, w, r: _patterns(v, w),
-    "probe-accept-status": lambda v, w, r: _statuses(v, w),
-    "probe-cache": lambda v, w, r: _flag(v, w),
-    "probe-cache-ttl": lambda v, w, r: _number(v, w, minimum=0, above=True),
-    "probe-cache-dir": _path(None),
-    "probe-ca-bundle": _path(None),
+#: How a configuration file's value of each kind of setting is read and checked:
+#: (value, where, check) -> the setting's value; ConfigError otherwise.
+_READERS: dict[str, Callable[[Any, str, Check], Any]] = {
+    "codes": lambda v, w, c: _codes(v, w),
+    "globs": lambda v, w, c: _strings(v, w),
+    "regexes": lambda v, w, c: _patterns(v, w),
+    "networks": lambda v, w, c: _networks(v, w),
+    "statuses": lambda v, w, c: _statuses(v, w),
+    "severity": lambda v, w, c: _severity(v, w),
+    "per-file-ignores": lambda v, w, c: _per_file_ignores(v, w),
+    "size": lambda v, w, c: _size(v, w),
+    "whole": lambda v, w, c: _whole(v, w, minimum=int(c.minimum)),
+    "number": lambda v, w, c: _number(v, w, minimum=c.minimum, above=c.above),
+    "bool": lambda v, w, c: _flag(v, w),
+    "text": lambda v, w, c: _text(v, w),
+    "path": lambda v, w, c: _text(v, w),
+    "schema": lambda v, w, c: _schema(v, w),
 }
 
 
-#: Keys of the feedlint table, and how each is read (value, where, root) -> setting.
-_KEYS: dict[str, Any] = {
-    "select": lambda v, w, r: _codes(v, w),
-    "extend-select": lambda v, w, r: _codes(v, w),
-    "ignore": lambda v, w, r: _codes(v, w),
-    "per-file-ignores": lambda v, w, r: _per_file_ignores(v, w),
-    "severity": lambda v, w, r: _severity(v, w),
-    "exclude": lambda v, w, r: _strings(v, w),
-    "extend-exclude": lambda v, w, r: _strings(v, w),
-    "include": lambda v, w, r: _strings(v, w),
-    "schema": _schema,
-    "max-file-size": lambda v, w, r: _size(v, w),
-    **_PROBE_KEYS,
-}
+#: Keys of the feedlint table, and their settings (feedlint.settings.SETTINGS).
+#: ``probe`` itself is not a key: a run touches the network only when asked to.
+_KEYS: dict[str, Setting] = {s.key: s for s in SETTINGS if s.key is not None}
+
+
+def read_key(setting: Setting, value: Any, where: str, root: str) -> Any:
+    """A configuration file's value of one setting, checked; ConfigError otherwise.
+
+    A path must stay inside the configuration file's folder (``path_inside_config``),
+    and a key that would lift one of the probe's guards (``lifts_guard``) may keep
+    the guard but not lift it: only the command line can.
+    """
+    check = setting.check
+    assert check is not None and setting.key is not None
+    value = _READERS[check.kind](value, where, check)
+    flag = setting.flag.usage if setting.flag is not None else None
+    if setting.path_inside_config:
+        value = _inside(value, where, root, flag=flag)
+        if check.kind == "schema" and not os.path.isfile(value):
+            raise ConfigError(f"{where}: no such file {value} (the path is relative to the "
+                              "configuration file's folder)")
+    if setting.lifts_guard is not None and value:
+        raise ConfigError(
+            f"{where}: a configuration file cannot {setting.lifts_guard}: it is part of the "
+            "tree being linted, and a pull request that changed it could make --probe reach "
+            f"your internal network. Remove the key, and pass {flag} on the command "
+            "line of the runs that need it"
+        )
+    return value
 
 
 def option_modules() -> dict[str, RuleModule]:
@@ -576,11 +545,11 @@ def read_table(config: ConfigFile) -> tuple[dict[str, Any], dict[str, dict[str, 
     options: dict[str, dict[str, Any]] = {}
     modules = option_modules()
     allowed = sorted(_KEYS) + sorted(modules)
-    listed = sorted(key for key in _KEYS if key not in _PROBE_KEYS)
+    listed = sorted(key for key, setting in _KEYS.items() if not setting.probe_only)
     for raw_key, value in config.table.items():
         key = _canonical(raw_key)
         if key in _KEYS and not (key in modules and isinstance(value, dict)):
-            settings[key] = _KEYS[key](value, config.where(raw_key), config.root)
+            settings[key] = read_key(_KEYS[key], value, config.where(raw_key), config.root)
             continue
         module = next((m for m in modules.values() if _canonical(m.name) == key), None)
         if module is None:
@@ -614,85 +583,80 @@ def read_table(config: ConfigFile) -> tuple[dict[str, Any], dict[str, dict[str, 
     return settings, options
 
 
+#: The settings that make one selection of codes, file and command line together.
+_SELECTION = ("select", "extend_select", "ignore")
+#: Settings that are neither keys nor flags, but come from the file itself.
+_FROM_THE_FILE = ("rule_options", "config_root")
+
+
 def resolve(command_line: CommandLine, config: ConfigFile | None) -> Resolved:
     """Merge the configuration file (if any) and the command line into Settings."""
     file_settings, file_options = read_table(config) if config is not None else ({}, {})
     origin_file = config.path if config is not None else DEFAULT
     origins: dict[str, str] = {}
+    given = command_line.values
 
-    def from_file(key: str, default: Any) -> Any:
-        if key in file_settings:
-            origins[key] = origin_file
-            return file_settings[key]
-        origins[key] = DEFAULT
-        return default
+    def from_file(setting: Setting) -> Any:
+        name = setting.origin_name
+        if setting.key is not None and setting.key in file_settings:
+            origins[name] = origin_file
+            return file_settings[setting.key]
+        origins[name] = DEFAULT
+        return setting.default
 
-    cli = command_line
-    file_select = from_file("select", ("FL",))
-    file_extend = from_file("extend-select", ())
-    file_ignore = from_file("ignore", ())
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in _SELECTION or setting.name in _FROM_THE_FILE:
+            continue
+        value = from_file(setting)
+        if setting.name in given:
+            name = setting.origin_name
+            if setting.adds:
+                value = value + given[setting.name]
+                origins[name] = _joined(origins[name], COMMAND_LINE)
+            else:
+                value, origins[name] = given[setting.name], COMMAND_LINE
+        values[setting.name] = value
+
+    file_select, file_extend, file_ignore = (
+        from_file(BY_NAME[name]) for name in _SELECTION
+    )
+    cli_select: tuple[str, ...] | None = given.get("select")
+    cli_extend: tuple[str, ...] = given.get("extend_select", ())
+    cli_ignore: tuple[str, ...] = given.get("ignore", ())
     # One list of selects and one of ignores: the most specific entry decides a code.
     # A file entry the command line names the other way is dropped, so that on a tie
     # the command line wins (within one source, ignore wins, as CodeSelector does).
-    cli_selects = (cli.select or ()) + cli.extend_select
-    if cli.select is not None:
-        select, extend = cli.select, cli.extend_select
+    cli_selects = (cli_select or ()) + cli_extend
+    if cli_select is not None:
+        select, extend = cli_select, cli_extend
         origins["select"] = origins["extend-select"] = COMMAND_LINE
     else:
-        select = tuple(p for p in file_select if p not in cli.ignore)
-        extend = tuple(p for p in file_extend if p not in cli.ignore) + cli.extend_select
-        if cli.extend_select:
+        select = tuple(p for p in file_select if p not in cli_ignore)
+        extend = tuple(p for p in file_extend if p not in cli_ignore) + cli_extend
+        if cli_extend:
             origins["extend-select"] = _joined(origins["extend-select"], COMMAND_LINE)
         if select != file_select:
             origins["select"] = _joined(origins["select"], COMMAND_LINE)
-    ignore = tuple(p for p in file_ignore if p not in cli_selects) + cli.ignore
-    if cli.ignore or len(ignore) != len(file_ignore):
+    ignore = tuple(p for p in file_ignore if p not in cli_selects) + cli_ignore
+    if cli_ignore or len(ignore) != len(file_ignore):
         origins["ignore"] = _joined(origins["ignore"], COMMAND_LINE)
-
-    exclude = from_file("exclude", ())
-    if cli.exclude is not None:
-        exclude, origins["exclude"] = cli.exclude, COMMAND_LINE
-    extend_exclude = from_file("extend-exclude", ()) + cli.extend_exclude
-    if cli.extend_exclude:
-        origins["extend-exclude"] = _joined(origins["extend-exclude"], COMMAND_LINE)
-    schema = from_file("schema", None)
-    if cli.schema is not None:
-        schema, origins["schema"] = cli.schema, COMMAND_LINE
 
     rule_options: dict[str, dict[str, Any]] = {}
     for name, module in option_modules().items():
-        given = file_options.get(name, {})
+        given_options = file_options.get(name, {})
         for option in module.options:
-            origins[f"{name}.{option}"] = origin_file if option in given else DEFAULT
-        if given:
-            rule_options[name] = dict(given)
-
-    defaults = Settings()
-    probe = {
-        key.replace("-", "_"): from_file(key, getattr(defaults, key.replace("-", "_")))
-        for key in _PROBE_KEYS
-    }
-    for name, value in cli.probe.items():
-        probe[name] = value
-        origins[name.replace("_", "-")] = COMMAND_LINE
+            origins[f"{name}.{option}"] = origin_file if option in given_options else DEFAULT
+        if given_options:
+            rule_options[name] = dict(given_options)
 
     settings = Settings(
         select=select,
-        ignore=ignore,
         extend_select=extend,
-        severity=from_file("severity", {}),
-        schema=schema,
-        max_file_size=from_file("max-file-size", DEFAULT_MAX_FILE_SIZE),
+        ignore=ignore,
         rule_options=rule_options,
-        exclude=exclude,
-        extend_exclude=extend_exclude,
-        include=from_file("include", ()),
-        per_file_ignores=from_file("per-file-ignores", ()),
         config_root=config.root if config is not None else None,
-        strict=cli.strict,
-        fix=cli.fix,
-        diff=cli.diff,
-        **probe,
+        **values,
     )
     return Resolved(settings, config, origins)
 
@@ -702,6 +666,16 @@ def _joined(first: str, second: str) -> str:
 
 
 # -- showing ------------------------------------------------------------------------
+
+
+def _shown(setting: Setting, value: Any) -> Any:
+    """A setting's value as its key is written."""
+    kind = setting.check.kind if setting.check is not None else None
+    if kind == "per-file-ignores":
+        return {glob: list(codes) for glob, codes in value}
+    if kind == "severity":
+        return {code: str(level) for code, level in value.items()}
+    return value
 
 
 def render(resolved: Resolved) -> str:
@@ -716,29 +690,16 @@ def render(resolved: Resolved) -> str:
     else:
         table = " [tool.feedlint]" if config.is_pyproject else ""
         lines.append(f"# configuration file: {config.path}{table}")
-    severity: dict[str, str] = {code: str(level) for code, level in s.severity.items()}
-    per_file = {glob: list(codes) for glob, codes in s.per_file_ignores}
-    values: list[tuple[str, Any]] = [
-        ("select", list(s.select)),
-        ("extend-select", list(s.extend_select)),
-        ("ignore", list(s.ignore)),
-        ("per-file-ignores", per_file),
-        ("severity", severity),
-        ("exclude", list(s.exclude)),
-        ("extend-exclude", list(s.extend_exclude)),
-        ("include", list(s.include)),
-        ("schema", s.schema),
-        ("max-file-size", s.max_file_size),
-        *((key, getattr(s, key.replace("-", "_"))) for key in _PROBE_KEYS),
-    ]
-    for key, value in values:
-        if key == "schema" and s.schema is None:
-            lines.append(f"# schema: the built-in schema  # {origins.get(key, DEFAULT)}")
+    for setting in SETTINGS:
+        key = setting.key
+        if key is None:
             continue
+        value = getattr(s, setting.name)
+        origin = origins.get(key, DEFAULT)
         if value is None:
-            lines.append(f"# {key}: not set  # {origins.get(key, DEFAULT)}")
+            lines.append(f"# {key}: {setting.unset}  # {origin}")
             continue
-        lines.append(f"{key} = {_toml(value)}  # {origins.get(key, DEFAULT)}")
+        lines.append(f"{key} = {_toml(_shown(setting, value))}  # {origin}")
     if s.probe:
         lines.append(f"# links are probed (--probe)  # {origins.get('probe', DEFAULT)}")
     for name, module in option_modules().items():
