@@ -118,6 +118,10 @@ def default_cache_dir() -> str:
     return os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR
 
 
+def content_digest(raw: bytes) -> bytes:
+    return blake2b(raw, digest_size=_DIGEST_SIZE).digest()
+
+
 
 
 class UnsafeFolderError(OSError):
