@@ -122,8 +122,6 @@ def content_digest(raw: bytes) -> bytes:
     return blake2b(raw, digest_size=_DIGEST_SIZE).digest()
 
 
-
-
 class UnsafeFolderError(OSError):
     """A folder feedlint will not write in; its text says which component and why."""
 
