@@ -424,8 +424,17 @@ def _check(args: argparse.Namespace) -> int:
 
         candidates = shard(candidates, *args.shard)
     if args.show_files:
+        # Exactly what check lints: each file read as check reads it, and chosen by
+        # the same decision (feedlint.articles.is_article).
+        from feedlint.articles import would_lint
+
+        try:
+            reader = Linter(settings)
+        except SchemaError as err:
+            raise UsageError(str(err)) from err
         for candidate in candidates:
-            print(candidate.display)
+            if would_lint(reader, candidate):
+                print(candidate.display)
         return EXIT_OK
     reporter_class = choose_reporter(args, os.environ)
     try:

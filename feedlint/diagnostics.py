@@ -30,13 +30,25 @@ class Span:
     end_column: int
 
 
+#: A change to a file's text: replace the characters ``[start, end)`` by the string.
+#: Offsets count code points of the decoded text, after any byte order mark.
+TextEdit = tuple[int, int, str]
+
+
 @dataclass(frozen=True, slots=True)
 class Fix:
-    """A certain repair: put ``value`` at ``pointer`` (a key's value in the front matter)."""
+    """A certain repair: put ``value`` at ``pointer`` (a key's value in the front matter).
+
+    A repair that is not a value (blank lines above the front matter) gives ``edits``
+    instead: changes to the file's text (see :data:`TextEdit`), which must leave the
+    data and the body as they were; ``pointer`` then says what the fix is about and
+    ``value`` is None.
+    """
 
     pointer: str
     value: Any
     description: str
+    edits: tuple[TextEdit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from feedlint.articles import is_article
 from feedlint.diagnostics import MAX_MESSAGE, Diagnostic, Finding, Severity, Span, printable
 from feedlint.discovery import Candidate
 from feedlint.document import Article
@@ -204,7 +205,7 @@ class Linter:
     def lint_raw(self, candidate: Candidate, raw: bytes) -> FileResult:
         """Lint one file given the bytes :meth:`read` returned; never raises."""
         try:
-            if not candidate.explicit and not candidate.bare and not _opens_with_fence(raw):
+            if not is_article(candidate, raw):
                 return FileResult(candidate.display, skipped=True)
             article, result = self.lint_article(candidate.display, raw, bare=candidate.bare)
             if (

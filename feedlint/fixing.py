@@ -8,6 +8,10 @@ string stays double-quoted (escaped as YAML escapes), a single-quoted one stays
 single-quoted when it can, a plain one stays plain when that reads back as the same
 string, else it is double-quoted; a block scalar (``|``, ``>``) keeps its header.
 
+A fix that is not a value (the blank lines above a front matter) carries text edits
+instead (``Fix.edits``): they are applied as given to the text after the byte order
+mark, which is kept, and must leave the data and the body as they were.
+
 Nothing is trusted: the result is parsed again and must give exactly the data the
 fixes asked for (and nothing else changed), or the fix is not applied. The file is
 written atomically: a temporary file in the same folder, flushed to disk, given the
@@ -199,6 +203,11 @@ def apply_fixes(article: Article, fixes: Sequence[Fix]) -> tuple[str, int, list[
     chosen: dict[str, Fix] = {}
     for fix in fixes:
         where = human_path(fix.pointer)
+        if fix.edits:
+            refusal = _add_text_fix(article, fix, edits)
+            if refusal:
+                refused.append(f"{where}: {refusal}")
+            continue
         if fix.pointer in chosen:
             if not _same(chosen[fix.pointer].value, fix.value):
                 refused.append(f"{where}: two fixes disagree on its value; kept the first")
@@ -230,11 +239,33 @@ def apply_fixes(article: Article, fixes: Sequence[Fix]) -> tuple[str, int, list[
     if not edits:
         return article.text, 0, refused
     text = _apply_edits(article, edits)
-    if len(edits) > 1 and not _verified(article, text, [e[3] for e in edits]):
+    applied = list(dict.fromkeys(e[3] for e in edits))
+    if len(applied) > 1 and not _verified(article, text, applied):
         # Each fix checks out alone but not together: apply the first, and let the
         # next pass (after linting again) deal with the rest.
-        return _apply_edits(article, edits[:1]), 1, refused
-    return text, len(edits), refused
+        return _apply_edits(article, [e for e in edits if e[3] is applied[0]]), 1, refused
+    return text, len(applied), refused
+
+
+def _add_text_fix(
+    article: Article, fix: Fix, edits: list[tuple[int, int, str, Fix]]
+) -> str | None:
+    """Add the text edits of ``fix`` to ``edits`` when they check out (the data and the
+    body read back the same); else say why not."""
+    if any(e[3] == fix for e in edits):
+        return None  # the same fix twice
+    size = len(article.text)
+    mine = sorted((start, end, text, fix) for start, end, text in fix.edits)
+    if any(not 0 <= start <= end <= size for start, end, _, _ in mine) or any(
+        a[1] > b[0] for a, b in zip(mine, mine[1:], strict=False)
+    ):
+        return "its edits do not fit the text"
+    if any(start < e and s < end for start, end, _, _ in mine for s, e, _, _ in edits):
+        return "overlaps another fix; left for later"
+    if not _verified(article, _apply_edits(article, mine), [fix]):
+        return "the fixed file would not read back as intended, so the fix was not applied"
+    edits.extend(mine)
+    return None
 
 
 def _apply_edits(article: Article, edits: Sequence[tuple[int, int, str, Fix]]) -> str:
@@ -252,7 +283,8 @@ def _verified(article: Article, text: str, fixes: Sequence[Fix]) -> bool:
         return False
     expected = copy.deepcopy(article.data)
     for fix in fixes:
-        _set(expected, fix.pointer, fix.value)
+        if not fix.edits:  # text edits must leave the data as it was
+            _set(expected, fix.pointer, fix.value)
     new = parsed.article
     body = article.text[article.body_offset :]
     return _same(new.data, expected) and new.text[new.body_offset :] == body

@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from feedlint.articles import ShiftedFrontMatter, closing_fence, shifted_front_matter
 from feedlint.blockyaml import read_block_yaml
-from feedlint.diagnostics import Finding, Span
+from feedlint.diagnostics import Finding, Fix, Span
 from feedlint.document import Article, LineIndex, SourceMap
 
 #: Deepest nesting accepted (an article is about six levels deep).
@@ -32,7 +33,6 @@ _FOREIGN_BOMS = (
     (b"\xfe\xff", "UTF-16"),
 )
 _FENCE = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
-_CLOSING_FENCE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -112,30 +112,44 @@ def parse(path: str, raw: bytes, *, bare: bool = False, block_reader: bool = Tru
     if isinstance(text, ParseResult):
         return text
     lines = LineIndex(text)
+    # Problems with where the front matter stands, reported along with its own.
+    placement: list[Finding] = []
     if bare:
         yaml_start, yaml_end, body_offset, root_line = 0, len(text), len(text), 1
     else:
         opening = _FENCE.match(text)
-        if opening is None:
+        shifted = shifted_front_matter(text) if opening is None else None
+        if shifted is not None:
+            # Blank lines above the front matter: site generators do not read it.
+            # Reported, with the fix, and the front matter linted where it stands.
+            root_line = shifted.blank_lines + 1
+            placement.append(_shifted_finding(shifted, lines.line_span(root_line)))
+            yaml_start, yaml_end, body_offset = (
+                shifted.yaml_start,
+                shifted.yaml_end,
+                shifted.body_offset,
+            )
+        elif opening is None:
             return _whole_file(
                 "FL001",
                 "no front matter: an article starts with a line `---`, then its YAML fields, "
                 "then another `---`",
                 lines.line_span(1),
             )
-        closing = _closing_fence(text, opening.end())
-        if closing is None:
-            return _whole_file(
-                "FL002",
-                "the front matter is never closed: add a line `---` after the last field",
-                lines.line_span(1),
+        else:
+            closing = closing_fence(text, opening.end())
+            if closing is None:
+                return _whole_file(
+                    "FL002",
+                    "the front matter is never closed: add a line `---` after the last field",
+                    lines.line_span(1),
+                )
+            yaml_start, yaml_end, body_offset, root_line = (
+                opening.end(),
+                closing.start(),
+                closing.end(),
+                1,
             )
-        yaml_start, yaml_end, body_offset, root_line = (
-            opening.end(),
-            closing.start(),
-            closing.end(),
-            1,
-        )
     json = bare and path.lower().endswith(".json")
     if block_reader and not json:
         # Most articles are plain block YAML: read directly, libyaml for the rest.
@@ -152,22 +166,29 @@ def parse(path: str, raw: bytes, *, bare: bool = False, block_reader: bool = Tru
                 yaml_start=yaml_start,
                 yaml_end=yaml_end,
             )
-            return ParseResult(article)
+            return ParseResult(article, placement)
     from feedlint.composing import compose
 
-    return compose(path, text, lines, (yaml_start, yaml_end, body_offset, root_line), json=json)
+    result = compose(
+        path, text, lines, (yaml_start, yaml_end, body_offset, root_line), json=json
+    )
+    if placement:
+        result.findings[:0] = placement
+    return result
 
 
-def _closing_fence(text: str, start: int) -> re.Match[str] | None:
-    """The first line ``---`` at or after ``start`` (a line start), or None: a
-    ``str.find`` for each candidate rather than a MULTILINE scan of the body."""
-    pos = start
-    while True:
-        if text.startswith("---", pos):
-            match = _CLOSING_FENCE.match(text, pos)
-            if match is not None:
-                return match
-        pos = text.find("\n---", pos)
-        if pos == -1:
-            return None
-        pos += 1
+def _shifted_finding(shifted: ShiftedFrontMatter, span: Span) -> Finding:
+    """FL001 for a front matter below blank lines, with the fix that removes them."""
+    count = shifted.blank_lines
+    lines = "1 blank line" if count == 1 else f"{count} blank lines"
+    return Finding(
+        "FL001",
+        f"the front matter must start on line 1; remove the {lines} above it",
+        span=span,
+        fix=Fix(
+            "",
+            None,
+            f"remove the {lines} above the front matter",
+            edits=((0, shifted.fence, ""),),
+        ),
+    )

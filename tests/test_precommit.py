@@ -80,5 +80,5 @@ def test_show_files_with_skip_non_articles(tmp_path: Path) -> None:
     run = run_feedlint(["check", "--show-files", "--skip-non-articles", "config.yaml",
                         ".github/ISSUE_TEMPLATE/bug.md", "script.py", "articles/clean.md",
                         "README.md"], cwd=repo)
-    # README.md is listed as a folder walk would list it; the engine skips it on reading.
-    assert run.stdout.splitlines() == ["articles/clean.md", "README.md"]
+    # Exactly what check lints: README.md has no front matter, so it is not listed.
+    assert run.stdout.splitlines() == ["articles/clean.md"]

@@ -11,13 +11,24 @@ RULES = (
     Rule(
         code="FL001",
         name="no-front-matter",
-        summary="The file does not start with a front matter block",
-        what="An article file must open with a line `---`, its YAML fields, and a closing "
-        "`---`. This file starts with something else.",
+        summary="The file does not start with a front matter block on line 1",
+        what="An article file must open, on line 1, with a line `---`, its YAML fields, and "
+        "a closing `---`. This file starts with something else: a body with no front "
+        "matter at all, or blank lines above the front matter. A front matter below 1 to "
+        "5 lines of white space, holding at least one line that starts with an article "
+        "field (such as `title:`), is reported at its opening `---` with the number of "
+        "blank lines to remove, and is linted where it stands, so every other problem "
+        "in it shows too. Found in a folder, such a file is linted like any article; a "
+        "Markdown file that only uses `---` as a rule is not. (In the example below, line 1 "
+        "is blank.)",
         why="Without front matter there is no title, URL or date to publish: the feed "
-        "drops the file or shows it empty.",
-        example="# A headline\n\nJust a body.\n",
-        fixed='---\ntitle: "A headline"\n---\n# A headline\n',
+        "drops the file or shows it empty. Site generators read front matter only on "
+        "line 1: below a blank line it is shown as text and the article has no fields.",
+        example='\n---\ntitle: "A headline"\n---\nThe body.\n',
+        fixed='---\ntitle: "A headline"\n---\nThe body.\n',
+        fix="Removes the blank lines above the front matter, so that its opening `---` is "
+        "on line 1; a byte order mark, the line endings and the rest of the file are kept "
+        "byte for byte. A file with no front matter at all is not fixed.",
     ),
     Rule(
         code="FL002",
