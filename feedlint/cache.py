@@ -72,7 +72,7 @@ from feedlint.settings import SETTINGS
 
 if TYPE_CHECKING:
     from feedlint.discovery import Candidate
-    from feedlint.engine import FileResult
+    from feedlint.results import FileResult
     from feedlint.schema import ArticleSchema
     from feedlint.settings import Settings
 
@@ -118,8 +118,6 @@ def default_cache_dir() -> str:
     return os.environ.get(CACHE_DIR_ENV) or DEFAULT_CACHE_DIR
 
 
-def content_digest(raw: bytes) -> bytes:
-    return blake2b(raw, digest_size=_DIGEST_SIZE).digest()
 
 
 class UnsafeFolderError(OSError):
@@ -579,7 +577,7 @@ def cacheable(result: FileResult) -> bool:
 
 def _decode(payload: bytes, display: str) -> FileResult | None:
     from feedlint import cache_codec
-    from feedlint.engine import FileResult
+    from feedlint.results import FileResult
 
     try:
         version, stored_display, skipped, diagnostics, facts, suppressor = cache_codec.loads(

@@ -43,7 +43,8 @@ from feedlint.parsing import parse
 
 if TYPE_CHECKING:
     from feedlint.discovery import Candidate
-    from feedlint.engine import FileResult, Linter
+    from feedlint.engine import Linter
+    from feedlint.results import FileResult
 
 #: Passes of fix-then-lint-again on one file, at most.
 MAX_PASSES = 5

@@ -25,12 +25,14 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from feedlint.discovery import Candidate
-from feedlint.engine import FileResult, Linter, _crash_diagnostic
+from feedlint.placing import crash_diagnostic
+from feedlint.results import FileResult
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from feedlint.cache import ResultCache
+    from feedlint.engine import Linter
     from feedlint.settings import Settings
 
 #: Fewer files than this to lint (cache hits do not count) are linted in this
@@ -86,12 +88,12 @@ def lint_one(
             return raw, None
         stamp: Stamp = None
         if file_signature is not None:
-            from feedlint.cache import content_digest
+            from feedlint.reading import content_digest
 
             stamp = (content_digest(raw), file_signature)
         return linter.lint_raw(candidate, raw), stamp
     except Exception as err:  # noqa: BLE001 - one file's failure must not stop the run
-        crash = _crash_diagnostic(candidate.display, "feedlint", err)
+        crash = crash_diagnostic(candidate.display, "feedlint", err)
         return FileResult(candidate.display, [crash]), None
 
 
@@ -114,7 +116,7 @@ def _look_up(linter: Linter, candidate: Candidate, cache: ResultCache) -> FileRe
         raw = linter.read(candidate)
         if isinstance(raw, FileResult):
             return raw  # unreadable or too large: that is its whole result
-        from feedlint.cache import content_digest
+        from feedlint.reading import content_digest
 
         hit = cache.get(candidate, content_digest(raw), file_signature)
         if hit is not None:
@@ -214,8 +216,7 @@ class _Forked:
         self._next = context.Value("q", processes)
         self._readers: list[Connection] = []
         self._pids: list[int] = []
-        if linter.schema_enabled:
-            linter.schema.fast  # noqa: B018 - compiled once here, shared by the workers
+        linter.schema.fast  # noqa: B018 - compiled once here, shared by the workers
         # Objects made so far are left alone by the workers' garbage collector: its
         # passes would otherwise write to, and so copy, every page they share.
         gc.freeze()
@@ -355,7 +356,7 @@ class _Pooled:
         self._pool = multiprocessing.get_context("spawn").Pool(
             processes,
             initializer=_init_worker,
-            initargs=(linter.settings, stamp_wanted, linter.source_limit),
+            initargs=(type(linter), linter.settings, stamp_wanted, linter.source_limit),
         )
 
     def results(self) -> Iterator[tuple[FileResult, Stamp]]:
@@ -370,9 +371,13 @@ class _Pooled:
 _WORKER: tuple[Linter, bool] | None = None
 
 
-def _init_worker(settings: Settings, stamp_wanted: bool, source_limit: int | None) -> None:
+def _init_worker(
+    kind: type[Linter], settings: Settings, stamp_wanted: bool, source_limit: int | None
+) -> None:
+    """Set up a started worker: a linter of the run's class (passed by the runner, so
+    that this module never imports it) with the run's settings."""
     global _WORKER
-    linter = Linter(settings)
+    linter = kind(settings)
     linter.source_limit = source_limit
     _WORKER = (linter, stamp_wanted)
 

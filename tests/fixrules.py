@@ -75,11 +75,11 @@ MODULE = RuleModule(
 def install() -> None:
     """Register the test module wherever the registry is read."""
     import feedlint.config
-    import feedlint.engine
+    import feedlint.pipeline
     import feedlint.rules
 
     modules = (*feedlint.rules.MODULES, MODULE)
-    for namespace in (feedlint.rules, feedlint.engine, feedlint.config):
+    for namespace in (feedlint.rules, feedlint.pipeline, feedlint.config):
         namespace.MODULES = modules  # type: ignore[attr-defined]
     for rule in RULES:
         feedlint.rules.RULES[rule.code] = rule

@@ -20,7 +20,7 @@ from tests.contracts import check_json_report, measured_run, sample_copy
 _SCRIPT = '''
 import sys
 
-import feedlint.engine as engine
+import feedlint.pipeline as engine
 from feedlint.rules import Rule, RuleModule
 
 stage = sys.argv.pop(1)

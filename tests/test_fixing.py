@@ -258,11 +258,11 @@ def test_conflicting_fixes_for_one_value() -> None:
 @pytest.fixture
 def with_fixrules(monkeypatch: pytest.MonkeyPatch) -> None:
     import feedlint.config
-    import feedlint.engine
+    import feedlint.pipeline
     import feedlint.rules
 
     modules = (*feedlint.rules.MODULES, fixrules.MODULE)
-    for namespace in (feedlint.rules, feedlint.engine, feedlint.config):
+    for namespace in (feedlint.rules, feedlint.pipeline, feedlint.config):
         monkeypatch.setattr(namespace, "MODULES", modules)
     for rule in fixrules.RULES:
         monkeypatch.setitem(feedlint.rules.RULES, rule.code, rule)

@@ -11,6 +11,7 @@ from feedlint.diagnostics import Diagnostic, Finding, Span
 from feedlint.discovery import Candidate
 from feedlint.document import Article
 from feedlint.engine import Linter
+from feedlint.placing import place
 from feedlint.rules import RuleContext, RuleModule
 from feedlint.rules._base import Rule
 from feedlint.settings import Settings
@@ -227,11 +228,14 @@ def test_noqa_for_a_deselected_code_is_still_used() -> None:
     assert lint(raw, select=("FL0", "FL8")) == []
 
 
-def test_noqa_for_a_code_whose_check_did_not_run_is_not_judged() -> None:
-    # --select FL0,FL8: the schema did not run, so nothing can say FL105 is stale.
+def test_a_stale_noqa_is_judged_the_same_whatever_the_selection() -> None:
+    # Every check runs whatever the selection, so FL105's check ran under
+    # --select FL0,FL8 too, and found nothing on this line: the comment is stale in
+    # every run, and FL801 is reported wherever FL8 is selected.
     raw = article("heat: 5  # noqa: FL105")
-    assert lint(raw, select=("FL0", "FL8")) == []
+    assert lint(raw, select=("FL0", "FL8")) == [("FL801", 8)]
     assert lint(raw) == [("FL801", 8)]
+    assert lint(raw, select=("FL1",)) == []
 
 
 def test_noqa_for_a_per_file_ignored_code_is_still_used() -> None:
@@ -239,9 +243,9 @@ def test_noqa_for_a_per_file_ignored_code_is_still_used() -> None:
     assert lint(raw, per_file_ignores=(("*.md", ("FL105",)),)) == []
 
 
-def test_bare_noqa_is_not_judged_when_checks_were_skipped() -> None:
+def test_bare_noqa_is_judged_the_same_whatever_the_selection() -> None:
     raw = article("heat: 5  # noqa")
-    assert lint(raw, select=("FL0", "FL8")) == []
+    assert lint(raw, select=("FL0", "FL8")) == [("FL801", 8)]
     assert lint(raw) == [("FL801", 8)]
 
 
@@ -259,7 +263,7 @@ def test_a_crash_means_no_judgement(monkeypatch: pytest.MonkeyPatch) -> None:
         yield  # pragma: no cover
 
     monkeypatch.setattr(
-        "feedlint.engine.MODULES", _with(RuleModule("crashing", (_rule("FL790"),), check=crash))
+        "feedlint.pipeline.MODULES", _with(RuleModule("crashing", (_rule("FL790"),), check=crash))
     )
     codes = lint(article("heat: 5  # noqa: FL105"))
     assert codes == [("FL900", 1)]
@@ -302,7 +306,7 @@ def test_noqa_for_a_code_found_across_files(monkeypatch: pytest.MonkeyPatch, tmp
     from feedlint.discovery import discover
     from feedlint.rules import RULES
 
-    monkeypatch.setattr("feedlint.engine.MODULES", _with(_title_clash_module()))
+    monkeypatch.setattr("feedlint.pipeline.MODULES", _with(_title_clash_module()))
     monkeypatch.setitem(RULES, "FL791", _rule("FL791"))
     first = tmp_path / "a.md"
     first.write_bytes(article(head=VALID.replace("/a", "/first")))
@@ -391,7 +395,7 @@ def test_codes_reported_after_the_run_are_not_judged(monkeypatch: pytest.MonkeyP
         return None
 
     later = RuleModule("later", (_rule("FL792"),), collect=collect)
-    monkeypatch.setattr("feedlint.engine.MODULES", _with(later))
+    monkeypatch.setattr("feedlint.pipeline.MODULES", _with(later))
     monkeypatch.setitem(RULES, "FL792", _rule("FL792"))
     raw = article("heat: 5  # noqa: FL792", "quality: 5  # noqa", "excerpt: x  # noqa: FL105")
     candidate = Candidate("a.md", "a.md", explicit=True, bare=False, stdin_bytes=raw)
@@ -401,5 +405,5 @@ def test_codes_reported_after_the_run_are_not_judged(monkeypatch: pytest.MonkeyP
     assert [(d.code, d.line) for d in result.diagnostics] == [("FL801", 10)]
     assert result.suppressor is not None
     # Whatever reports FL792 later can still have it silenced.
-    placed = linter.place("a.md", None, [Finding("FL792", "late", span=Span(8, 1, 8, 5))])
+    placed = place("a.md", None, [Finding("FL792", "late", span=Span(8, 1, 8, 5))])
     assert result.suppressor.silence(placed) == []

@@ -21,8 +21,9 @@ from feedlint.rules.links import Place
 from feedlint.settings import Settings
 
 if TYPE_CHECKING:
-    from feedlint.engine import FileResult, Linter, RunResult
+    from feedlint.engine import Linter
     from feedlint.probe._fetch import Prober
+    from feedlint.results import FileResult, RunResult
 
 
 class ProbeSettingsError(ValueError):

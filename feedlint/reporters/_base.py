@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, TextIO
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from feedlint.reporters._audit import Audit, SourceReader, build_audit, clean_te
 from feedlint.reporters._svg import Bar, bar_chart, esc, share_bar
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
     from feedlint.reporters._base import ReportOptions
+    from feedlint.results import RunResult
 
 DATA_VERSION = 1
 _SEVERITY_INDEX = {Severity.ERROR: 0, Severity.WARNING: 1}

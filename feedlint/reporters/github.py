@@ -22,7 +22,7 @@ from feedlint.reporters._paths import RepositoryPaths
 from feedlint.reporters.text import summary_line
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 
 def escape_data(text: str) -> str:

@@ -27,7 +27,7 @@ from feedlint.reporters._audit import READ_CAP
 from feedlint.reporters._base import Reporter
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 
 class HtmlReporter(Reporter):

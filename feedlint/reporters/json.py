@@ -14,7 +14,7 @@ from feedlint.diagnostics import command_safe_json
 from feedlint.reporters._base import Reporter
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 FORMAT_VERSION = 1
 

@@ -24,7 +24,7 @@ from feedlint.reporters.text import plural
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ET
 
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 
 @functools.cache

@@ -31,7 +31,7 @@ from feedlint.reporters._base import Reporter
 from feedlint.reporters._paths import RepositoryPaths
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
     from feedlint.rules import Rule
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -22,7 +22,7 @@ from feedlint.reporters._base import Reporter
 from feedlint.reporters.text import summary_line
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 #: The formats ``--statistics`` can be written in.
 STATISTICS_FORMATS = ("text", "json")

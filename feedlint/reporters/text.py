@@ -8,7 +8,7 @@ from feedlint.diagnostics import Severity
 from feedlint.reporters._base import Reporter
 
 if TYPE_CHECKING:
-    from feedlint.engine import RunResult
+    from feedlint.results import RunResult
 
 _BOLD, _RED, _YELLOW, _GREEN, _DIM, _RESET = (
     "\033[1m",
