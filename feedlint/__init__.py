@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from feedlint.diagnostics import Diagnostic, Finding, Fix, Severity, Span
     from feedlint.document import Article, SourceMap
     from feedlint.engine import FileResult, Linter, RunResult
-    from feedlint.parsing import ParseResult, parse
+    from feedlint.parsed import ParseResult
+    from feedlint.parsing import parse
     from feedlint.settings import Settings
 
 #: Public name -> the module that defines it. Imported on first use (PEP 562):
@@ -31,7 +32,7 @@ _EXPORTS = {
     "Finding": "feedlint.diagnostics",
     "Fix": "feedlint.diagnostics",
     "Linter": "feedlint.engine",
-    "ParseResult": "feedlint.parsing",
+    "ParseResult": "feedlint.parsed",
     "RunResult": "feedlint.engine",
     "Settings": "feedlint.settings",
     "Severity": "feedlint.diagnostics",

@@ -62,7 +62,7 @@ _LINE = re.compile(
 _MAX_DEPTH = 32
 #: The most lines with a key or list entry read here (the sample article holds
 #: about 90). Each line adds at most two nodes, so what is read here stays far
-#: below the parser's own limit (``parsing.MAX_NODES``), which libyaml's path reports.
+#: below the parser's own limit (``parsed.MAX_NODES``), which libyaml's path reports.
 _MAX_LINES = 5000
 #: The most lines of any kind (blank and comment lines too) read here.
 _MAX_TEXT_LINES = 20_000

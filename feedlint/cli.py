@@ -524,7 +524,7 @@ def write_report(reporter: Reporter, result: RunResult, output_file: str | None)
         reporter.write(result, sys.stdout)
         sys.stdout.flush()
         return
-    from feedlint.reporters._output import atomic_output
+    from feedlint.reporters.output import atomic_output
     from feedlint.reporters.text import summary_line
 
     try:

@@ -27,7 +27,18 @@ from typing import Any, Literal
 
 from feedlint.diagnostics import Finding, Span
 from feedlint.document import Article, LineIndex, SourceMap, escape_pointer_token
-from feedlint.parsing import MAX_DEPTH, MAX_NODES, ParseResult, _whole_file
+from feedlint.parsed import MAX_DEPTH, MAX_NODES, ParseResult, whole_file
+from feedlint.rules.file_syntax import (
+    FL003,
+    FL004,
+    FL005,
+    FL006,
+    FL011,
+    FL012,
+    FL014,
+    FL015,
+    FL016,
+)
 
 #: PyYAML's pure-Python Reader compiles this at import (yaml/reader.py): a class
 #: spanning all of Unicode, which costs Python's re about 5 ms, a tenth of a
@@ -81,7 +92,7 @@ _MAP, _SEQ = _TAG + "map", _TAG + "seq"
 _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP})
 _TRUTHY_CANONICAL = frozenset({"true", "false"})
 #: What makes the builder refuse a document.
-_REFUSALS = frozenset({"FL006", "FL015", "FL016"})
+_REFUSALS = frozenset({FL006, FL015, FL016})
 _NULL_SPELLINGS = frozenset({"", "~", "null", "Null", "NULL"})
 #: A node that starts with a tag (after an anchor, if any).
 _EXPLICIT_TAG = re.compile(r"(?:&\S*\s+)?!")
@@ -160,7 +171,7 @@ def compose(
     except yaml.reader.ReaderError as err:
         return ParseResult(None, [builder.reader_error(err, yaml_text)])
     except yaml.YAMLError as err:  # pragma: no cover - libyaml always marks its errors
-        return _whole_file("FL003", f"invalid YAML: {err}", lines.line_span(root_line))
+        return whole_file(FL003, f"invalid YAML: {err}", lines.line_span(root_line))
     source = SourceMap(root_line=root_line)
     if not isinstance(root, MappingNode):
         kind = "nothing" if root is None else _describe_node(root)
@@ -169,7 +180,7 @@ def compose(
             None,
             [
                 Finding(
-                    "FL004",
+                    FL004,
                     f"the front matter must be a mapping of fields (`title: ...`), got {kind}",
                     span=span,
                 )
@@ -320,7 +331,7 @@ class _Builder:
             # libyaml 0.2.6 and newer stop at 1,000 levels while scanning ahead, before
             # the event stream shows feedlint's own, lower limit: the same problem.
             return Finding(
-                "FL015",
+                FL015,
                 f"the front matter nests deeper than {MAX_DEPTH} levels; an article needs "
                 "about six",
                 span=self._mark_span(mark),
@@ -333,7 +344,7 @@ class _Builder:
                 context += f" at line {line}"
             message += f" ({context})"
         span = self._mark_span(mark) if mark is not None else self.lines.line_span(1)
-        return Finding("FL003", message, span=span)
+        return Finding(FL003, message, span=span)
 
     def reader_error(self, err: yaml.reader.ReaderError, yaml_text: str) -> Finding:
         # libyaml reports the offset in bytes of the UTF-8 text it was given.
@@ -342,7 +353,7 @@ class _Builder:
         char = err.character
         shown = f"U+{char:04X}" if isinstance(char, int) else repr(char)
         return Finding(
-            "FL003",
+            FL003,
             f"invalid YAML: the character {shown} is not allowed in YAML text; remove it",
             span=Span(line, column, line, column + 1),
         )
@@ -373,7 +384,7 @@ class _Builder:
                 if anchor is not None:
                     findings.append(
                         Finding(
-                            "FL006",
+                            FL006,
                             f"anchor &{anchor} is not allowed: articles are plain data, "
                             "remove the anchor",
                             pointer,
@@ -402,7 +413,7 @@ class _Builder:
             more = f" (used {uses} times)" if uses > 1 else ""
             findings.append(
                 Finding(
-                    "FL006",
+                    FL006,
                     f"alias *{name} is not allowed{more}: write the value out in full",
                     where,
                     span=self._event_span(first),
@@ -413,7 +424,7 @@ class _Builder:
     @staticmethod
     def too_deep(span: Span, pointer: str = "") -> Finding:
         return Finding(
-            "FL015",
+            FL015,
             f"the front matter nests deeper than {MAX_DEPTH} levels; an article needs about six",
             pointer,
             span=span,
@@ -422,7 +433,7 @@ class _Builder:
     @staticmethod
     def too_many_nodes(span: Span, pointer: str = "") -> Finding:
         return Finding(
-            "FL016",
+            FL016,
             f"the front matter holds more than {MAX_NODES:,} values (an article has a few "
             "hundred); it was not checked further",
             pointer,
@@ -460,7 +471,7 @@ class _Builder:
                 if not isinstance(key_node, ScalarNode):
                     self.findings.append(
                         Finding(
-                            "FL014",
+                            FL014,
                             "a key must be a plain name, not a list or mapping",
                             pointer,
                             span=self.node_span(key_node),
@@ -483,7 +494,7 @@ class _Builder:
                     line = self.lines.position(key_starts[key])[0]
                     self.findings.append(
                         Finding(
-                            "FL005",
+                            FL005,
                             f"duplicate key {key!r}: it is already set on line {line}, "
                             "and a YAML loader keeps only the last one; remove one of them",
                             child,
@@ -549,7 +560,7 @@ class _Builder:
         if ident in self._visited:
             self.findings.append(
                 Finding(
-                    "FL006",
+                    FL006,
                     "an alias repeats the value written here; articles are plain data, "
                     "write the value out in full",
                     pointer,
@@ -624,7 +635,7 @@ class _Builder:
         if _EXPLICIT_TAG.match(self.parser_text, node.start_mark.index):
             self.findings.append(
                 Finding(
-                    "FL012",
+                    FL012,
                     f"the tag {_short_tag(node.tag)} does not fit the value "
                     f"{node.value[:40]!r}; remove the tag (the value is read as text)",
                     pointer,
@@ -640,7 +651,7 @@ class _Builder:
             return
         self.findings.append(
             Finding(
-                "FL011",
+                FL011,
                 f"{node.value!r} is read as a boolean by YAML 1.1 and as a string by YAML 1.2: "
                 f"write true or false, or quote it if it is text",
                 pointer,
@@ -654,7 +665,7 @@ class _Builder:
             return
         self.findings.append(
             Finding(
-                "FL012",
+                FL012,
                 f"the tag {_short_tag(node.tag)} is not allowed in an article; remove it "
                 "(the value is read as plain data)",
                 pointer,

@@ -30,6 +30,8 @@ from feedlint.placing import crash_diagnostic, internal_error, place
 from feedlint.reading import DIGEST_SIZE, content_digest, read_file, source_check, too_large
 from feedlint.results import FileResult, RunResult
 from feedlint.rules import RuleModule
+from feedlint.rules.file_syntax import FL013
+from feedlint.rules.internal import FL900
 from feedlint.schema import ArticleSchema
 from feedlint.settings import Settings
 
@@ -78,7 +80,7 @@ class Linter:
         try:
             limit = self.settings.max_file_size
             if candidate.error is not None:
-                finding = Finding("FL013", candidate.error, span=Span(1, 1, 1, 2))
+                finding = Finding(FL013, candidate.error, span=Span(1, 1, 1, 2))
                 return self._refused(candidate.display, finding)
             if candidate.stdin_bytes is not None:
                 raw = candidate.stdin_bytes
@@ -131,7 +133,7 @@ class Linter:
         checked = self.pipeline.check(path, raw, bare=bare)
         suppressor = checked.suppressor
         diagnostics = self.gate.decide(path, checked.diagnostics, suppressor)
-        if suppressor is not None and not any(d.code == "FL900" for d in checked.diagnostics):
+        if suppressor is not None and not any(d.code == FL900 for d in checked.diagnostics):
             unused = self.gate.unused(suppressor, final=False)
             if unused:
                 diagnostics += self.gate.decide(path, place(path, checked.article, unused))
@@ -265,7 +267,7 @@ class Linter:
             suppressor = result.suppressor
             if not self.pipeline.reported_later:
                 result.suppressor = None
-            if suppressor is None or any(d.code == "FL900" for d in result.diagnostics):
+            if suppressor is None or any(d.code == FL900 for d in result.diagnostics):
                 continue
             unused = self.gate.unused(suppressor, final=True)
             if unused:

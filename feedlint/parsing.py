@@ -13,18 +13,14 @@ Nothing here raises on bad input: every problem is a :class:`Finding` with a spa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from feedlint.articles import ShiftedFrontMatter, closing_fence, shifted_front_matter
 from feedlint.blockyaml import read_block_yaml
 from feedlint.diagnostics import Finding, Fix, Span
 from feedlint.document import Article, LineIndex, SourceMap
+from feedlint.parsed import ParseResult, whole_file
+from feedlint.rules.file_syntax import FL001, FL002, FL007, FL008, FL009
 
-#: Deepest nesting accepted (an article is about six levels deep).
-MAX_DEPTH = 64
-#: Most values (scalars, lists and mappings) accepted in one front matter; the
-#: sample article holds 159. Each costs about 20 µs and 0.5 KB to check.
-MAX_NODES = 20_000
 #: Byte order marks of the encodings an article is wrongly saved in most often.
 _FOREIGN_BOMS = (
     (b"\xff\xfe\x00\x00", "UTF-32"),
@@ -33,18 +29,6 @@ _FOREIGN_BOMS = (
     (b"\xfe\xff", "UTF-16"),
 )
 _FENCE = re.compile(r"---[ \t]*(?:\r?\n|\Z)")
-
-
-@dataclass(slots=True)
-class ParseResult:
-    """An article, or the reasons there is none; ``findings`` may hold warnings either way."""
-
-    article: Article | None
-    findings: list[Finding] = field(default_factory=list)
-
-
-def _whole_file(code: str, message: str, span: Span | None = None) -> ParseResult:
-    return ParseResult(None, [Finding(code, message, span=span or Span(1, 1, 1, 2))])
 
 
 def _position(raw: bytes, index: int) -> Span:
@@ -60,8 +44,8 @@ def _position(raw: bytes, index: int) -> Span:
 def _decode(raw: bytes) -> str | ParseResult:
     for bom, encoding in _FOREIGN_BOMS:
         if raw.startswith(bom):
-            return _whole_file(
-                "FL007",
+            return whole_file(
+                FL007,
                 f"the file is {encoding} (it starts with a {encoding} byte order mark), "
                 "not UTF-8; save it as UTF-8",
             )
@@ -72,14 +56,14 @@ def _decode(raw: bytes) -> str | ParseResult:
             all(high) and not any(low) for high, low in ((head[0::2], head[1::2]),
                                                          (head[1::2], head[0::2]))
         ):
-            return _whole_file(
-                "FL007",
+            return whole_file(
+                FL007,
                 "the file looks like UTF-16 (every other byte is 0), not UTF-8; "
                 "save it as UTF-8",
             )
         span = _position(raw, nul)
-        return _whole_file(
-            "FL008",
+        return whole_file(
+            FL008,
             f"this is a binary file, not a text article: it holds a NUL byte "
             f"(line {span.line}, column {span.column})",
             span,
@@ -87,8 +71,8 @@ def _decode(raw: bytes) -> str | ParseResult:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return _whole_file(
-            "FL007",
+        return whole_file(
+            FL007,
             f"invalid UTF-8: byte 0x{raw[err.start]:02x} cannot start or continue a character; "
             "save the file as UTF-8",
             _position(raw, err.start),
@@ -96,7 +80,7 @@ def _decode(raw: bytes) -> str | ParseResult:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        return _whole_file("FL009", "the file is empty: an article needs front matter")
+        return whole_file(FL009, "the file is empty: an article needs front matter")
     return text
 
 
@@ -130,8 +114,8 @@ def parse(path: str, raw: bytes, *, bare: bool = False, block_reader: bool = Tru
                 shifted.body_offset,
             )
         elif opening is None:
-            return _whole_file(
-                "FL001",
+            return whole_file(
+                FL001,
                 "no front matter: an article starts with a line `---`, then its YAML fields, "
                 "then another `---`",
                 lines.line_span(1),
@@ -139,8 +123,8 @@ def parse(path: str, raw: bytes, *, bare: bool = False, block_reader: bool = Tru
         else:
             closing = closing_fence(text, opening.end())
             if closing is None:
-                return _whole_file(
-                    "FL002",
+                return whole_file(
+                    FL002,
                     "the front matter is never closed: add a line `---` after the last field",
                     lines.line_span(1),
                 )
@@ -182,7 +166,7 @@ def _shifted_finding(shifted: ShiftedFrontMatter, span: Span) -> Finding:
     count = shifted.blank_lines
     lines = "1 blank line" if count == 1 else f"{count} blank lines"
     return Finding(
-        "FL001",
+        FL001,
         f"the front matter must start on line 1; remove the {lines} above it",
         span=span,
         fix=Fix(

@@ -32,14 +32,16 @@ from feedlint.diagnostics import Diagnostic
 from feedlint.document import Article
 from feedlint.placing import crash_diagnostic, internal_error, place
 from feedlint.rules import MODULES, RuleContext, RuleModule
+from feedlint.rules.noqa import FL801
+from feedlint.rules.schema_shape import FL101
 from feedlint.schema import ArticleSchema
 from feedlint.settings import Settings
 
 #: The code of a ``noqa`` comment that silences nothing.
-_UNUSED_NOQA = "FL801"
+_UNUSED_NOQA = FL801
 
 if TYPE_CHECKING:
-    from feedlint.parsing import ParseResult
+    from feedlint.parsed import ParseResult
     from feedlint.suppression import Suppressor
 
 
@@ -129,7 +131,7 @@ class Pipeline:
         invalid = frozenset(
             f.pointer if f.target == "value" else f.pointer.rsplit("/", 1)[0]
             for f in schema_findings
-            if f.code != "FL101"
+            if f.code != FL101
         )
         now = self.settings.now or datetime.now(UTC)
         for module, options in self.modules:

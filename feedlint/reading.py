@@ -20,6 +20,7 @@ import struct
 from feedlint._hashing import blake2b
 from feedlint.diagnostics import Finding, Span
 from feedlint.discovery import Candidate
+from feedlint.rules.file_syntax import FL010, FL013
 
 
 def read_file(
@@ -37,20 +38,20 @@ def read_file(
     try:
         info = os.stat(path)
         if same_file is not None and identity(info) != same_file:
-            return Finding("FL013", _NOT_THE_SAME, span=Span(1, 1, 1, 2))
+            return Finding(FL013, _NOT_THE_SAME, span=Span(1, 1, 1, 2))
         kind = _file_kind(info.st_mode)
         refusal = _refuse_kind(kind, candidate.explicit)
         if refusal:
-            return Finding("FL013", refusal, span=Span(1, 1, 1, 2))
+            return Finding(FL013, refusal, span=Span(1, 1, 1, 2))
         fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
         with os.fdopen(fd, "rb") as handle:
             info = os.fstat(fd)
             # Checked again on what was opened: the path may have been swapped.
             if same_file is not None and identity(info) != same_file:
-                return Finding("FL013", _NOT_THE_SAME, span=Span(1, 1, 1, 2))
+                return Finding(FL013, _NOT_THE_SAME, span=Span(1, 1, 1, 2))
             refusal = _refuse_kind(_file_kind(info.st_mode), candidate.explicit)
             if refusal:
-                return Finding("FL013", refusal, span=Span(1, 1, 1, 2))
+                return Finding(FL013, refusal, span=Span(1, 1, 1, 2))
             if stat.S_ISREG(info.st_mode):
                 if info.st_size > limit:
                     return too_large(info.st_size, limit)
@@ -58,12 +59,12 @@ def read_file(
                 _set_blocking(fd)
             return handle.read(limit + 1)
     except OSError as err:
-        return Finding("FL013", _unreadable(path, err), span=Span(1, 1, 1, 2))
+        return Finding(FL013, _unreadable(path, err), span=Span(1, 1, 1, 2))
 
 
 def too_large(size: int, limit: int) -> Finding:
     return Finding(
-        "FL010",
+        FL010,
         f"the file is {size:,} bytes, over the limit of "
         f"{limit:,}; it was not parsed",
         span=Span(1, 1, 1, 2),

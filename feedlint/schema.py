@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from feedlint.diagnostics import Finding
 from feedlint.document import escape_pointer_token, human_path
+from feedlint.rules.schema_shape import FL100, FL101, FL102, FL103, FL104, FL105, FL106
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,25 +28,25 @@ if TYPE_CHECKING:
 
 #: jsonschema keyword -> feedlint code.
 _CODE_BY_KEYWORD = {
-    "required": "FL101",
-    "dependentRequired": "FL101",
-    "type": "FL102",
-    "additionalProperties": "FL103",
-    "unevaluatedProperties": "FL103",
-    "minLength": "FL104",
-    "minItems": "FL104",
-    "minProperties": "FL104",
-    "minimum": "FL105",
-    "maximum": "FL105",
-    "exclusiveMinimum": "FL105",
-    "exclusiveMaximum": "FL105",
-    "multipleOf": "FL105",
-    "maxLength": "FL105",
-    "maxItems": "FL105",
-    "pattern": "FL106",
-    "format": "FL106",
-    "enum": "FL106",
-    "const": "FL106",
+    "required": FL101,
+    "dependentRequired": FL101,
+    "type": FL102,
+    "additionalProperties": FL103,
+    "unevaluatedProperties": FL103,
+    "minLength": FL104,
+    "minItems": FL104,
+    "minProperties": FL104,
+    "minimum": FL105,
+    "maximum": FL105,
+    "exclusiveMinimum": FL105,
+    "exclusiveMaximum": FL105,
+    "multipleOf": FL105,
+    "maxLength": FL105,
+    "maxItems": FL105,
+    "pattern": FL106,
+    "format": FL106,
+    "enum": FL106,
+    "const": FL106,
 }
 #: Which error about one value to keep when several fire: the earlier, the better.
 _RANK = {"required": 0, "dependentRequired": 0, "type": 1, "additionalProperties": 2}
@@ -198,7 +199,7 @@ def _findings(errors: Iterable[ValidationError], root: dict[str, Any]) -> Iterat
     for error in ordered:
         for finding in _explain(error, root):
             key = finding.pointer + "\0" + finding.target
-            if finding.code == "FL101":
+            if finding.code == FL101:
                 key += finding.message
             if key in seen:
                 continue
@@ -210,7 +211,7 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
     keyword = str(error.validator)
     pointer = _pointer(error.absolute_path)
     path = human_path(pointer)
-    code = _CODE_BY_KEYWORD.get(keyword, "FL100")
+    code = _CODE_BY_KEYWORD.get(keyword, FL100)
     instance = error.instance
     value: Any = error.validator_value
     if keyword == "required":
@@ -253,7 +254,7 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
     if keyword in ("minLength", "minItems", "minProperties") or (
         keyword == "pattern" and value == "\\S"
     ):
-        yield Finding("FL104", f"{path} must not be empty", pointer)
+        yield Finding(FL104, f"{path} must not be empty", pointer)
         return
     expected = describe(error.schema, root)
     if keyword == "enum":

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from feedlint.diagnostics import Diagnostic, Finding, Span
 from feedlint.document import Article
+from feedlint.rules.noqa import FL801, FL802
 
 #: The cheap test that decides whether a file is scanned for directives at all.
 _MAYBE_DIRECTIVE = re.compile(r"noqa|feedlint\s*:", re.IGNORECASE)
@@ -43,8 +44,8 @@ _SEPARATORS = re.compile(r"[,\s]+")
 #: Codes no comment can silence: the suppression codes themselves and internal errors.
 _UNSUPPRESSIBLE = ("FL8", "FL9")
 
-UNUSED = "FL801"
-INVALID = "FL802"
+UNUSED = FL801
+INVALID = FL802
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feedlint import blockyaml, parsing
+from feedlint import blockyaml, parsed, parsing
 from feedlint.blockyaml import read_block_yaml
 from tests.conftest import FIXTURES, ROOT, SAMPLE, SHARED
 from tests.helpers import load_corpus_module
@@ -25,7 +25,7 @@ from tests.strategies import article_files
 SUITE = SHARED / "corpora" / "yaml-test-suite"
 
 
-def both_ways(raw: bytes, name: str = "a.md") -> tuple[parsing.ParseResult, bool]:
+def both_ways(raw: bytes, name: str = "a.md") -> tuple[parsed.ParseResult, bool]:
     """The parse of ``raw``, checked equal to libyaml's; and whether the block reader read it."""
     bare = name.endswith((".yaml", ".yml", ".json"))
     fast = parsing.parse(name, raw, bare=bare)
@@ -307,11 +307,11 @@ def test_generated_articles_parse_the_same_both_ways(article: tuple[str, bytes])
 
 
 def test_large_and_deep_documents_are_left_to_libyaml_and_its_limits() -> None:
-    many = "topics:\n" + "- a\n" * (parsing.MAX_NODES + 10)
+    many = "topics:\n" + "- a\n" * (parsed.MAX_NODES + 10)
     result, read = both_ways(f"---\n{many}---\n".encode())
     assert not read
     assert [f.code for f in result.findings] == ["FL016"]
-    deep = "".join(" " * level + f"k{level}:\n" for level in range(parsing.MAX_DEPTH + 5))
+    deep = "".join(" " * level + f"k{level}:\n" for level in range(parsed.MAX_DEPTH + 5))
     result, read = both_ways(f"---\n{deep}{' ' * 80}x: 1\n---\n".encode())
     assert not read
     assert [f.code for f in result.findings] == ["FL015"]

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from feedlint import composing
 from feedlint.composing import depth_bound, node_bound
 from feedlint.engine import Linter
-from feedlint.parsing import MAX_DEPTH, MAX_NODES, parse
+from feedlint.parsed import MAX_DEPTH, MAX_NODES
+from feedlint.parsing import parse
 from feedlint.settings import Settings
 from tests.contracts import check_json_report, check_positions, measured_run
 from tests.hostile import CASES, billion_laughs

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from feedlint.reporters._output import atomic_output
+from feedlint.reporters.output import atomic_output
 from tests.conftest import run_feedlint
 from tests.output_cases import make_repository
 

@@ -8,7 +8,8 @@ import pytest
 
 from feedlint.diagnostics import Span
 from feedlint.engine import Linter
-from feedlint.parsing import MAX_DEPTH, parse
+from feedlint.parsed import MAX_DEPTH
+from feedlint.parsing import parse
 from feedlint.settings import Settings
 from tests.conftest import SAMPLE
 

@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from feedlint.rules.internal import FL900
+from feedlint.rules.links import FL601, FL602, FL603, FL604, FL605, FL606, FL607, FL608, FL609
+
 #: Permanent redirects; a link that answers one has moved.
 PERMANENT = frozenset({301, 308})
 #: Statuses that mean "this client is turned away", not "the page is gone".
@@ -15,19 +18,19 @@ BLOCKED = frozenset({401, 403, 429, 451, 999})
 
 #: Failure kinds and the code that reports them.
 ERROR_CODE = {
-    "dns": "FL602",
-    "connect": "FL602",
-    "timeout": "FL602",
-    "reset": "FL602",
-    "protocol": "FL602",
-    "tls": "FL602",
-    "invalid": "FL602",
-    "loop": "FL603",
-    "too-many-redirects": "FL603",
-    "no-location": "FL601",
-    "bad-redirect": "FL601",
-    "refused": "FL607",
-    "internal": "FL900",
+    "dns": FL602,
+    "connect": FL602,
+    "timeout": FL602,
+    "reset": FL602,
+    "protocol": FL602,
+    "tls": FL602,
+    "invalid": FL602,
+    "loop": FL603,
+    "too-many-redirects": FL603,
+    "no-location": FL601,
+    "bad-redirect": FL601,
+    "refused": FL607,
+    "internal": FL900,
 }
 
 
@@ -128,8 +131,8 @@ def findings_for(
     if outcome.redirects and outcome.final_url and outcome.final_url != outcome.url:
         after = f" (after redirecting to {outcome.final_url})"
     if outcome.error is not None:
-        code = ERROR_CODE.get(outcome.error, "FL602")
-        if code == "FL602" and outcome.deadline is not None:
+        code = ERROR_CODE.get(outcome.error, FL602)
+        if code == FL602 and outcome.deadline is not None:
             return [
                 (
                     code,
@@ -138,13 +141,13 @@ def findings_for(
                     "configuration)",
                 )
             ]
-        if code == "FL602":
+        if code == FL602:
             return [(code, f"{field_name} cannot be reached: {outcome.detail}{after}")]
-        if code == "FL607":
+        if code == FL607:
             return [(code, f"{field_name} was not fetched: {outcome.detail}")]
-        if code == "FL603":
+        if code == FL603:
             return [(code, f"{field_name} {outcome.detail}")]
-        if code == "FL900":
+        if code == FL900:
             return [(code, f"the link probe crashed on {field_name} ({outcome.detail})")]
         return [(code, f"{field_name} is broken: {outcome.detail}{after}")]
     status = outcome.status
@@ -159,34 +162,34 @@ def findings_for(
         if status in BLOCKED:
             return [
                 (
-                    "FL604",
+                    FL604,
                     f"{field_name} turns the link checker away: {text}{after}; it may "
                     "work in a browser",
                 )
             ]
-        return [("FL601", f"{field_name} is broken: {text}{after}")]
+        return [(FL601, f"{field_name} is broken: {text}{after}")]
     found: list[tuple[str, str]] = []
     moved = outcome.moved_to()
     if moved is not None:
-        found.append(("FL605", f"{field_name} has moved permanently to {moved}: link there"))
+        found.append((FL605, f"{field_name} has moved permanently to {moved}: link there"))
     if image and outcome.image:
         if outcome.size is not None and declared is not None and outcome.size != declared:
             w, h = outcome.size
             dw, dh = declared
             found.append(
                 (
-                    "FL606",
+                    FL606,
                     f"{field_name}: the image is {w}x{h} pixels, but width and height "
                     f"declare {dw}x{dh}",
                 )
             )
         elif outcome.image_problem == "not-image":
             served = outcome.content_type or "content of no known image format"
-            found.append(("FL608", f"{field_name} does not serve an image: it serves {served}"))
+            found.append((FL608, f"{field_name} does not serve an image: it serves {served}"))
         elif outcome.image_problem == "unknown-size" and declared is not None:
             found.append(
                 (
-                    "FL609",
+                    FL609,
                     f"{field_name}: the image's size was not found in its first "
                     f"{image_bytes:,} bytes, so width and height were not checked",
                 )

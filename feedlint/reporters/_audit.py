@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from feedlint.diagnostics import Diagnostic, Fix, Severity
 from feedlint.document import human_path
+from feedlint.rules.file_syntax import FL010, FL013
 
 #: Bytes of one file shown at most.
 READ_CAP = 1024 * 1024
@@ -163,9 +164,9 @@ def not_shown(diagnostics: Iterable[Diagnostic], changed: bool = False) -> str:
     if changed:
         return CHANGED
     codes = {d.code for d in diagnostics}
-    if "FL013" in codes:
+    if FL013 in codes:
         return "source not shown: the file was not read (FL013)"
-    if "FL010" in codes:
+    if FL010 in codes:
         return "source not shown: the file is over the size limit (FL010)"
     return "source not shown: the run kept no text of it"
 

@@ -51,9 +51,19 @@ OPTIONS = {
     ),
 }
 
+#: Each code by its own name, for the modules that raise it.
+FL401 = "FL401"
+FL402 = "FL402"
+FL403 = "FL403"
+FL404 = "FL404"
+FL405 = "FL405"
+FL406 = "FL406"
+FL407 = "FL407"
+FL408 = "FL408"
+
 RULES = (
     Rule(
-        code="FL401",
+        code=FL401,
         name="date-not-rfc3339",
         summary="A date and time not written the RFC 3339 way",
         what="A `publishedDateTime` is a date and time, but not in RFC 3339 form: a space "
@@ -67,7 +77,7 @@ RULES = (
         "for UTC) when nothing else is missing.",
     ),
     Rule(
-        code="FL402",
+        code=FL402,
         name="date-without-offset",
         summary="A date and time with no UTC offset: which zone?",
         what="A `publishedDateTime` has a time of day but no `Z` or `+hh:mm`, so it names "
@@ -78,7 +88,7 @@ RULES = (
         fixed="publishedDateTime: 2023-08-07T08:11:00Z\n",
     ),
     Rule(
-        code="FL403",
+        code=FL403,
         name="impossible-date",
         summary="A date, time or offset that does not exist",
         what="A `publishedDateTime` is well formed but not a real instant: a 13th month, "
@@ -89,7 +99,7 @@ RULES = (
         fixed="publishedDateTime: 2023-02-28T08:11:00Z\n",
     ),
     Rule(
-        code="FL404",
+        code=FL404,
         name="unknown-offset",
         summary="The offset -00:00: the time is UTC but the local zone is unknown",
         what="RFC 3339 gives `-00:00` a meaning of its own: the time is in UTC and the "
@@ -101,7 +111,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL405",
+        code=FL405,
         name="future-date",
         summary="A publication date in the future",
         what="A `publishedDateTime` is later than now plus the allowed clock skew "
@@ -112,7 +122,7 @@ RULES = (
         fixed="publishedDateTime: 2023-08-07T08:11:00Z\n",
     ),
     Rule(
-        code="FL406",
+        code=FL406,
         name="related-predates-article",
         summary="Related coverage published well before its article",
         what="A related item's `publishedDateTime` is earlier than the article's by more "
@@ -132,7 +142,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL407",
+        code=FL407,
         name="date-before-floor",
         summary="A publication date before 1995",
         what="A `publishedDateTime` is before the floor (option `floor`, 1995-01-01 by "
@@ -144,7 +154,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL408",
+        code=FL408,
         name="feed-order",
         summary="Numbered files are not in date order",
         what="Off by default. With option `feed-order` set to `newest-first` or "

@@ -18,9 +18,12 @@ from feedlint.rules._base import Rule, RuleContext, RuleModule
 from feedlint.rules._fields import text_value
 from feedlint.weburl import parse_web_url
 
+#: Each code by its own name, for the modules that raise it.
+FL520 = "FL520"
+
 RULES = (
     Rule(
-        code="FL520",
+        code=FL520,
         name="duplicate-article",
         summary="Two files in one run are the same article (same webUrl or originalUrl)",
         what="The `webUrl` or `originalUrl` of this file is also the `webUrl` or "

@@ -7,9 +7,27 @@ from feedlint.rules._base import Rule, RuleModule
 
 _VALID = '---\ntitle: "A headline"\n---\n'
 
+#: Each code by its own name, for the modules that raise it.
+FL001 = "FL001"
+FL002 = "FL002"
+FL003 = "FL003"
+FL004 = "FL004"
+FL005 = "FL005"
+FL006 = "FL006"
+FL007 = "FL007"
+FL008 = "FL008"
+FL009 = "FL009"
+FL010 = "FL010"
+FL011 = "FL011"
+FL012 = "FL012"
+FL013 = "FL013"
+FL014 = "FL014"
+FL015 = "FL015"
+FL016 = "FL016"
+
 RULES = (
     Rule(
-        code="FL001",
+        code=FL001,
         name="no-front-matter",
         summary="The file does not start with a front matter block on line 1",
         what="An article file must open, on line 1, with a line `---`, its YAML fields, and "
@@ -31,7 +49,7 @@ RULES = (
         "byte for byte. A file with no front matter at all is not fixed.",
     ),
     Rule(
-        code="FL002",
+        code=FL002,
         name="unclosed-front-matter",
         summary="The front matter has no closing `---` line",
         what="The opening `---` is there but no line `---` ends the front matter.",
@@ -40,7 +58,7 @@ RULES = (
         fixed='---\ntitle: "A headline"\n---\n\nThe body.\n',
     ),
     Rule(
-        code="FL003",
+        code=FL003,
         name="invalid-yaml",
         summary="The front matter is not valid YAML",
         what="The YAML parser could not read the front matter; the message gives its "
@@ -50,7 +68,7 @@ RULES = (
         fixed='---\ntitle: "A headline"\nwebUrl: https://example.com/a\n---\n',
     ),
     Rule(
-        code="FL004",
+        code=FL004,
         name="front-matter-not-mapping",
         summary="The front matter is not a mapping of fields",
         what="The front matter parses, but as a list, a single value or nothing, instead "
@@ -60,7 +78,7 @@ RULES = (
         fixed=_VALID,
     ),
     Rule(
-        code="FL005",
+        code=FL005,
         name="duplicate-key",
         summary="The same key appears twice in one mapping",
         what="A key is set twice in the same mapping. Loaders keep the last value and "
@@ -71,7 +89,7 @@ RULES = (
         fixed='---\ntitle: "New headline"\n---\n',
     ),
     Rule(
-        code="FL006",
+        code=FL006,
         name="anchor-or-alias",
         summary="YAML anchors and aliases are refused",
         what="The front matter uses a YAML anchor (`&name`) or alias (`*name`).",
@@ -81,7 +99,7 @@ RULES = (
         fixed="---\nwebUrl: https://example.com/a\noriginalUrl: https://example.com/a\n---\n",
     ),
     Rule(
-        code="FL007",
+        code=FL007,
         name="invalid-utf8",
         summary="The file is not valid UTF-8",
         what="A byte sequence in the file is not UTF-8, often a file saved as Latin-1 "
@@ -93,7 +111,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL008",
+        code=FL008,
         name="binary-file",
         summary="The file is binary, not text",
         what="The file holds a NUL byte, so it is not a text article (an image or an "
@@ -104,7 +122,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL009",
+        code=FL009,
         name="empty-file",
         summary="The file is empty",
         what="The file is empty or holds only white space.",
@@ -113,7 +131,7 @@ RULES = (
         fixed=_VALID,
     ),
     Rule(
-        code="FL010",
+        code=FL010,
         name="file-too-large",
         summary="The file is larger than the size limit",
         what="The file is over the size limit (5 MiB by default) and is not parsed.",
@@ -124,7 +142,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL011",
+        code=FL011,
         name="ambiguous-boolean",
         summary="An unquoted yes/no/on/off is a boolean to some loaders and text to others",
         what="A plain `yes`, `no`, `on`, `off` (any case) or `True`-style spelling: YAML "
@@ -136,7 +154,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL012",
+        code=FL012,
         name="unsupported-tag",
         summary="A YAML tag such as !!python/object or !!binary",
         what="A value carries an explicit YAML tag other than the plain types, or a "
@@ -148,7 +166,7 @@ RULES = (
         fixed='---\ntitle: "echo"\n---\n',
     ),
     Rule(
-        code="FL013",
+        code=FL013,
         name="unreadable-file",
         summary="The file cannot be read",
         what="The file could not be opened or read: no permission, a broken or looping "
@@ -162,7 +180,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL014",
+        code=FL014,
         name="invalid-key",
         summary="A key is a list or mapping instead of a name",
         what="YAML allows complex keys (`? [a, b]`); article fields are plain names.",
@@ -171,7 +189,7 @@ RULES = (
         fixed='---\ntitle: "A headline"\n---\n',
     ),
     Rule(
-        code="FL015",
+        code=FL015,
         name="nesting-too-deep",
         summary="The front matter nests far deeper than an article can",
         what="Lists and mappings nest more than 64 levels deep.",
@@ -182,7 +200,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL016",
+        code=FL016,
         name="front-matter-too-large",
         summary="The front matter holds far more values than an article can",
         what="The front matter holds more than 20,000 values (scalars, lists and mappings "

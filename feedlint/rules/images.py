@@ -36,9 +36,14 @@ OPTIONS = {
     ),
 }
 
+#: Each code by its own name, for the modules that raise it.
+FL301 = "FL301"
+FL302 = "FL302"
+FL303 = "FL303"
+
 RULES = (
     Rule(
-        code="FL301",
+        code=FL301,
         name="image-size-out-of-bounds",
         summary="An image width or height outside the plausible range",
         what="`width` or `height` of an image is outside `min-pixels`..`max-pixels` (1 to "
@@ -51,7 +56,7 @@ RULES = (
         "    height: 800\n",
     ),
     Rule(
-        code="FL302",
+        code=FL302,
         name="image-size-mismatch",
         summary="The declared image size disagrees with the size in its URL",
         what="The image URL says what size is served: `resize=W,H` (exactly W x H), "
@@ -67,7 +72,7 @@ RULES = (
         "    width: 1200\n    height: 799\n",
     ),
     Rule(
-        code="FL303",
+        code=FL303,
         name="image-size-swapped",
         summary="An image's width and height are swapped",
         what="The declared `width` and `height` are the URL's size hint the other way "

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from feedlint.rules._base import Rule, RuleModule
 
+#: Each code by its own name, for the modules that raise it.
+FL900 = "FL900"
+FL999 = "FL999"
+
 INTERNAL_ERROR = Rule(
-    code="FL900",
+    code=FL900,
     name="internal-error",
     summary="A check crashed on this file",
     what="A check raised an unexpected exception while looking at this file. The other "
@@ -18,7 +22,7 @@ INTERNAL_ERROR = Rule(
 )
 
 UNKNOWN_CODE = Rule(
-    code="FL999",
+    code=FL999,
     name="unknown-code",
     summary="A finding with a code feedlint does not know",
     what="Placeholder for a code that is not in the registry.",

@@ -14,9 +14,20 @@ from feedlint.diagnostics import Severity
 from feedlint.document import Article
 from feedlint.rules._base import Rule, RuleContext, RuleModule
 
+#: Each code by its own name, for the modules that raise it.
+FL601 = "FL601"
+FL602 = "FL602"
+FL603 = "FL603"
+FL604 = "FL604"
+FL605 = "FL605"
+FL606 = "FL606"
+FL607 = "FL607"
+FL608 = "FL608"
+FL609 = "FL609"
+
 RULES = (
     Rule(
-        code="FL601",
+        code=FL601,
         name="broken-link",
         summary="A link answers with an error status",
         what="The URL answers 404 Not Found, 410 Gone, another 4xx status, a 5xx "
@@ -29,7 +40,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL602",
+        code=FL602,
         name="unreachable-link",
         summary="A link cannot be fetched at all",
         what="No HTTP answer came: the host name does not resolve, the connection is "
@@ -43,7 +54,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL603",
+        code=FL603,
         name="redirect-loop",
         summary="A link redirects in a loop or too many times",
         what="Following the redirects comes back to a URL already visited, or takes "
@@ -54,7 +65,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL604",
+        code=FL604,
         name="blocked-link",
         summary="A site turns the link checker away (401, 403, 429, 451, 999)",
         what="The URL answers 401 or 403, 429 Too Many Requests after the retries (or "
@@ -69,7 +80,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL605",
+        code=FL605,
         name="moved-link",
         summary="A link redirects permanently to another URL",
         what="The URL answers 301 or 308 (permanent redirects) to another URL. A move "
@@ -84,7 +95,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL606",
+        code=FL606,
         name="image-size-mismatch",
         summary="An image's real size differs from its declared width and height",
         what="The first bytes of the image, fetched with a Range request, give its "
@@ -98,7 +109,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL607",
+        code=FL607,
         name="refused-link",
         summary="A link points at a private address, or is not a plain http(s) URL",
         what="The probe did not fetch this URL: its host resolves to a loopback, "
@@ -114,7 +125,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL608",
+        code=FL608,
         name="not-an-image",
         summary="An image URL serves something that is not an image",
         what="The URL of an image answers with content that is no image format "
@@ -125,7 +136,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL609",
+        code=FL609,
         name="image-size-unknown",
         summary="An image's size could not be read from its first bytes",
         what="The image looks like an image, but its width and height were not found "

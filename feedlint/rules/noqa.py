@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from feedlint.rules._base import Rule, RuleModule
 
+#: Each code by its own name, for the modules that raise it.
+FL801 = "FL801"
+FL802 = "FL802"
+
 RULES = (
     Rule(
-        code="FL801",
+        code=FL801,
         name="unused-noqa",
         summary="A `# noqa` comment silences nothing",
         what="A `# noqa` at the end of a line names a code that is not reported on that "
@@ -24,7 +28,7 @@ RULES = (
         fixed='---\ntitle: "A headline"\n---\n',
     ),
     Rule(
-        code="FL802",
+        code=FL802,
         name="invalid-noqa",
         summary="A `# noqa` comment that cannot be read or is misplaced",
         what="A `# noqa:` followed by something that is not a list of codes (`# noqa: "

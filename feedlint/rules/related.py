@@ -22,9 +22,13 @@ _RELATED = (
     "    provider: {name: Other, domain: example.org}\n"
 )
 
+#: Each code by its own name, for the modules that raise it.
+FL510 = "FL510"
+FL511 = "FL511"
+
 RULES = (
     Rule(
-        code="FL510",
+        code=FL510,
         name="related-self-reference",
         summary="A related item is the article itself",
         what="A related item's `webUrl` is the article's own `webUrl` or `originalUrl` "
@@ -38,7 +42,7 @@ RULES = (
         fixed="webUrl: https://www.example.com/a\n" + _RELATED,
     ),
     Rule(
-        code="FL511",
+        code=FL511,
         name="duplicate-related",
         summary="Two related items have the same webUrl",
         what="A related item's `webUrl` is the same page as an earlier item's; the later "

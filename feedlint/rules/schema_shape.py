@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from feedlint.rules._base import Rule, RuleModule
 
+#: Each code by its own name, for the modules that raise it.
+FL100 = "FL100"
+FL101 = "FL101"
+FL102 = "FL102"
+FL103 = "FL103"
+FL104 = "FL104"
+FL105 = "FL105"
+FL106 = "FL106"
+
 RULES = (
     Rule(
-        code="FL100",
+        code=FL100,
         name="schema-violation",
         summary="The schema rejects a value (a keyword feedlint has no wording for)",
         what="A keyword of a custom schema (`--schema`) that the other FL1xx codes do "
@@ -17,7 +26,7 @@ RULES = (
         illustrative=True,
     ),
     Rule(
-        code="FL101",
+        code=FL101,
         name="missing-field",
         summary="A required field is missing",
         what="A field the schema requires is absent: `title`, `publishedDateTime`, "
@@ -30,7 +39,7 @@ RULES = (
         fixed="provider:\n  name: Example News\n  domain: example.com\n",
     ),
     Rule(
-        code="FL102",
+        code=FL102,
         name="wrong-type",
         summary="A value has the wrong type",
         what="A value is of another type than the schema says: a quoted number, a "
@@ -41,7 +50,7 @@ RULES = (
         fixed="images:\n  - url: https://example.com/a.jpg\n    width: 800\n    height: 600\n",
     ),
     Rule(
-        code="FL103",
+        code=FL103,
         name="unknown-field",
         summary="A field the schema does not know, often a typo",
         what="A key that is not in the schema, at any level. When a known field is "
@@ -52,7 +61,7 @@ RULES = (
         fixed="publishedDateTime: 2023-08-07T08:11:00Z\n",
     ),
     Rule(
-        code="FL104",
+        code=FL104,
         name="empty-value",
         summary="A value that must not be empty is empty",
         what="An empty or blank string where text is required (a title, a provider name).",
@@ -61,7 +70,7 @@ RULES = (
         fixed='title: "A headline"\n',
     ),
     Rule(
-        code="FL105",
+        code=FL105,
         name="out-of-range",
         summary="A number is outside its allowed range",
         what="`quality` outside 0-100, a width or height below 1, `heat` below -1.",
@@ -70,7 +79,7 @@ RULES = (
         fixed="quality: 100\n",
     ),
     Rule(
-        code="FL106",
+        code=FL106,
         name="malformed-value",
         summary="A value does not have the required form",
         what="A URL that is not an absolute http(s) URL, a date that is not a date and "

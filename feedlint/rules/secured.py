@@ -24,9 +24,13 @@ BLOCK = 16
 
 _VALID = "h7s7Phrd5pI5rpDLQGSeFw==;8QbwxRpe+3tE8W7ccPyotQ=="
 
+#: Each code by its own name, for the modules that raise it.
+FL501 = "FL501"
+FL502 = "FL502"
+
 RULES = (
     Rule(
-        code="FL501",
+        code=FL501,
         name="secured-malformed",
         summary="secured is not two canonical base64 parts joined by ';'",
         what="`secured` must be exactly `<ciphertext>;<iv>`: one `;`, each side standard "
@@ -43,7 +47,7 @@ RULES = (
         "space). Other problems need the original value.",
     ),
     Rule(
-        code="FL502",
+        code=FL502,
         name="secured-wrong-size",
         summary="secured's ciphertext is not whole AES blocks, or its IV is not 16 bytes",
         what="The first part of `secured` must decode to a non-empty multiple of 16 bytes "

@@ -74,9 +74,18 @@ OPTIONS = {
     ),
 }
 
+#: Each code by its own name, for the modules that raise it.
+FL201 = "FL201"
+FL202 = "FL202"
+FL203 = "FL203"
+FL204 = "FL204"
+FL205 = "FL205"
+FL206 = "FL206"
+FL207 = "FL207"
+
 RULES = (
     Rule(
-        code="FL201",
+        code=FL201,
         name="invalid-url",
         summary="A URL that a browser cannot open as a web page address",
         what="A URL field (originalUrl, webUrl, ampWebUrl, cdnAmpWebUrl, an image's url, "
@@ -91,7 +100,7 @@ RULES = (
         fixed='webUrl: "https://www.example.com/2023/08/07/a-headline/"\n',
     ),
     Rule(
-        code="FL202",
+        code=FL202,
         name="insecure-url",
         summary="An http: URL where https: is expected",
         what="A URL field uses http: instead of https:.",
@@ -102,7 +111,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL203",
+        code=FL203,
         name="provider-domain-mismatch",
         summary="provider.domain does not own the host of webUrl",
         what="`provider.domain` must be the host of `webUrl` (and of `originalUrl`) or a "
@@ -119,7 +128,7 @@ RULES = (
         "  domain: bbc.co.uk\n",
     ),
     Rule(
-        code="FL204",
+        code=FL204,
         name="tracking-parameters",
         summary="A tracking parameter (utm_*, fbclid, ...) in an article URL",
         what="`webUrl` or `originalUrl` (of the article or a related item) carries query "
@@ -134,7 +143,7 @@ RULES = (
         "order. originalUrl is left as it is: it records where the article was found.",
     ),
     Rule(
-        code="FL205",
+        code=FL205,
         name="url-host-mismatch",
         summary="webUrl and originalUrl are on different sites",
         what="`originalUrl` names another host than `webUrl`. By default hosts of one "
@@ -147,7 +156,7 @@ RULES = (
         severity=Severity.WARNING,
     ),
     Rule(
-        code="FL206",
+        code=FL206,
         name="amp-url-off-site",
         summary="ampWebUrl is on another site than webUrl",
         what="`ampWebUrl` must share the registrable domain of `webUrl` "
@@ -161,7 +170,7 @@ RULES = (
         "cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a/amp/\n",
     ),
     Rule(
-        code="FL207",
+        code=FL207,
         name="amp-cache-url-mismatch",
         summary="cdnAmpWebUrl is not the Google AMP Cache URL of ampWebUrl",
         what="`cdnAmpWebUrl` must be exactly the AMP Cache URL of `ampWebUrl` as the "
