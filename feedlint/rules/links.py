@@ -44,8 +44,10 @@ RULES = (
         name="unreachable-link",
         summary="A link cannot be fetched at all",
         what="No HTTP answer came: the host name does not resolve, the connection is "
-        "refused or reset, the answer is not HTTP, TLS fails, or every attempt took "
-        "longer than `--probe-timeout` (the retries included).",
+        "refused or reset, the answer is not HTTP, TLS fails, every attempt took "
+        "longer than `--probe-timeout` (the retries included), or the whole check of "
+        "the URL (every redirect, retry and `Retry-After` wait) would take longer than "
+        "`--probe-url-deadline`.",
         why="A site that cannot be reached from the checker usually cannot be reached "
         "by readers either: a lapsed domain, a typo in the host, a dead server.",
         example="(webUrl: https://exmaple.com/2023/08/the-story/, a host name that does "
