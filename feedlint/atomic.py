@@ -107,6 +107,63 @@ def write_atomically(
         handle.write(data)
 
 
+class UnsafeFolderError(OSError):
+    """A folder feedlint will not write in; its text says which one and why."""
+
+
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as messages show it: relative to the current folder when inside it."""
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    return os.path.relpath(absolute, here) if inside(absolute, here) else absolute
+
+
+def safe_folder(path: str | os.PathLike[str], *, advice: str = "") -> str:
+    """Make the folder ``path`` ready to write in, through no symbolic link; return it
+    as an absolute path.
+
+    Inside the current folder (the tree being linted, which anyone may have
+    written), every component down to ``path`` must be a real folder, and the
+    missing ones are made there one by one: a committed ``.feedlint_cache ->
+    /elsewhere`` would send writes out of the tree. A folder outside it was named
+    by the user (``--cache-dir``, the environment): its parents are taken as they
+    are (made if missing), and only the folder itself must not be a link. Raises
+    :class:`UnsafeFolderError` naming the folder refused and why (``advice`` says
+    what to do instead), or OSError when a folder cannot be made.
+    """
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if not inside(absolute, here):
+        os.makedirs(os.path.dirname(absolute), exist_ok=True)
+        _real_folder(absolute, advice)
+        return absolute
+    current = here
+    for part in os.path.relpath(absolute, here).split(os.sep):
+        if part in ("", os.curdir):
+            continue
+        current = os.path.join(current, part)
+        _real_folder(current, advice)
+    return absolute
+
+
+def _real_folder(path: str, advice: str) -> None:
+    """Make the folder ``path`` (its parent exists) unless it is there; refuse it when
+    it is a symbolic link or not a folder."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(path)
+        info = os.lstat(path)
+    if stat.S_ISLNK(info.st_mode):
+        raise UnsafeFolderError(
+            f"{shown(path)} is a symbolic link, and feedlint never writes through one"
+            + (f" ({advice})" if advice else "")
+        )
+    if not stat.S_ISDIR(info.st_mode):
+        raise UnsafeFolderError(f"{shown(path)} is not a folder")
+
+
 def inside(path: str, folder: str) -> bool:
     """True when the real path ``path`` is ``folder`` or below it (both resolved)."""
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

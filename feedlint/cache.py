@@ -54,7 +54,6 @@ link (:func:`safe_folder`), and a bucket is read only if it is a regular file.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import enum
 import json
@@ -63,10 +62,11 @@ import struct
 import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from stat import S_ISDIR, S_ISLNK, S_ISREG
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from feedlint._hashing import blake2b
+from feedlint.atomic import safe_folder as atomic_safe_folder
 from feedlint.secret import mac
 from feedlint.settings import SETTINGS
 
@@ -120,44 +120,13 @@ def default_cache_dir() -> str:
 
 
 
-class UnsafeFolderError(OSError):
-    """A folder feedlint will not write in; its text says which component and why."""
+#: What to do instead of writing the result cache through a link.
+_CACHE_ADVICE = "remove it, or give --cache-dir a folder of your own outside the repository"
 
 
 def safe_folder(path: str) -> str:
-    """Make the folder ``path`` and its missing parents, and return it as an absolute path.
-
-    A component inside the current folder (the tree being linted, which anyone
-    may have written) must be a real folder, not a symbolic link: a committed
-    ``.feedlint_cache -> /elsewhere`` would send writes out of the tree. Above the
-    current folder, a path the user gave (``--cache-dir``, the environment) is
-    taken as it is. Raises :class:`UnsafeFolderError` naming the component that is
-    refused, or OSError when a folder cannot be made.
-    """
-    absolute = os.path.abspath(path)
-    here = os.getcwd()
-    prefix = here.rstrip(os.sep) + os.sep
-    if absolute != here and not absolute.startswith(prefix):
-        os.makedirs(absolute, exist_ok=True)
-        return absolute
-    current = here
-    for part in absolute[len(prefix) :].split(os.sep) if absolute != here else ():
-        current = os.path.join(current, part)
-        try:
-            info = os.lstat(current)
-        except FileNotFoundError:
-            with contextlib.suppress(FileExistsError):
-                os.mkdir(current)
-            info = os.lstat(current)
-        if S_ISLNK(info.st_mode):
-            raise UnsafeFolderError(
-                f"{os.path.relpath(current, here)} is a symbolic link inside the current "
-                "folder, which feedlint never writes through (remove it, or give "
-                "--cache-dir a folder outside the repository)"
-            )
-        if not S_ISDIR(info.st_mode):
-            raise UnsafeFolderError(f"{os.path.relpath(current, here)} is not a folder")
-    return absolute
+    """:func:`feedlint.atomic.safe_folder` for the result cache's folders."""
+    return atomic_safe_folder(path, advice=_CACHE_ADVICE)
 
 
 def ensure_cache_root(root: str) -> None:

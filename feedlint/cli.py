@@ -639,13 +639,8 @@ def _open_cache(
     settings: Settings, linter: Linter, candidates: Sequence[Candidate]
 ) -> ResultCache | None:
     """The run's result cache, or None (``--no-cache``, only stdin, or not writable)."""
-    from feedlint.cache import (
-        ResultCache,
-        UnsafeFolderError,
-        default_cache_dir,
-        ensure_cache_root,
-        use_derived,
-    )
+    from feedlint.atomic import UnsafeFolderError
+    from feedlint.cache import ResultCache, default_cache_dir, ensure_cache_root, use_derived
 
     if not settings.cache or all(c.stdin_bytes is not None for c in candidates):
         return None

@@ -77,6 +77,14 @@ def _forge_every_entry(
 FORGERIES = ["unkeyed", "attacker-key"]
 
 
+def _broken_repo(tmp_path: Path) -> Path:
+    """A checkout holding one article with an unknown field (FL103)."""
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    (tree / "a.md").write_text(BROKEN)
+    return tree
+
+
 @pytest.fixture
 def users(tmp_path: Path) -> tuple[Path, Path]:
     attacker, victim = tmp_path / "attacker-home-cache", tmp_path / "victim-home-cache"
@@ -167,7 +175,7 @@ def test_a_committed_link_cannot_send_cache_writes_out_of_the_tree(
     assert run.returncode == 1
     assert "FL103" in run.stdout
     assert list(outside.iterdir()) == [], "the cache wrote through a committed link"
-    assert f"{link} is a symbolic link inside the current folder" in run.stderr
+    assert f"{link} is a symbolic link, and feedlint never writes through one" in run.stderr
     assert run.stderr.count("\n") == 1
 
 
@@ -175,17 +183,20 @@ def test_a_cache_folder_the_user_names_outside_the_tree_is_used(
     tmp_path: Path, users: tuple[Path, Path]
 ) -> None:
     """The guard is on links inside the tree: a folder outside that the user names
-    (a CI cache, say), even through a link of the user's own, is theirs to choose."""
+    (a CI cache, say), even below a link of the user's own, is theirs to choose;
+    only the folder itself must not be a link."""
     _, victim = users
-    tree = tmp_path / "repo"
-    tree.mkdir()
-    (tree / "a.md").write_text(BROKEN)
+    tree = _broken_repo(tmp_path)
     real = tmp_path / "ci-cache"
     real.mkdir()
     (tmp_path / "ci-cache-link").symlink_to(real)
-    run = _as(victim, ["check", "--cache-dir", str(tmp_path / "ci-cache-link"), "."], tree)
+    run = _as(victim, ["check", "--cache-dir", str(tmp_path / "ci-cache-link" / "lint"), "."],
+              tree)
     assert (run.returncode, run.stderr) == (1, "")
-    assert list((real / "lint").rglob("*.bin"))
+    assert list((real / "lint" / "lint").rglob("*.bin"))
+    refused = _as(victim, ["check", "--cache-dir", str(tmp_path / "ci-cache-link"), "."], tree)
+    assert refused.returncode == 1
+    assert "ci-cache-link is a symbolic link" in refused.stderr
 
 
 def test_a_bucket_that_is_a_fifo_or_a_link_is_not_read(
@@ -193,9 +204,7 @@ def test_a_bucket_that_is_a_fifo_or_a_link_is_not_read(
 ) -> None:
     """A FIFO would make reading wait forever; a link to a file outside would be read."""
     _, victim = users
-    tree = tmp_path / "repo"
-    tree.mkdir()
-    (tree / "a.md").write_text(BROKEN)
+    tree = _broken_repo(tmp_path)
     first = _as(victim, ["check", "."], tree)
     buckets = list((tree / ".feedlint_cache").rglob("*.bin"))
     assert len(buckets) == 1
@@ -221,9 +230,7 @@ def test_the_key_lives_outside_the_tree_and_only_its_owner_reads_it(
     tmp_path: Path, users: tuple[Path, Path]
 ) -> None:
     _, victim = users
-    tree = tmp_path / "repo"
-    tree.mkdir()
-    (tree / "a.md").write_text(BROKEN)
+    tree = _broken_repo(tmp_path)
     _as(victim, ["check", "."], tree)
     key = victim / "feedlint" / "secret-key"
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -234,9 +241,7 @@ def test_the_key_lives_outside_the_tree_and_only_its_owner_reads_it(
 def test_a_key_file_that_is_a_link_is_refused(tmp_path: Path, users: tuple[Path, Path]) -> None:
     """Someone who could plant the key file as a link to a key of theirs would know it."""
     _, victim = users
-    tree = tmp_path / "repo"
-    tree.mkdir()
-    (tree / "a.md").write_text(BROKEN)
+    tree = _broken_repo(tmp_path)
     planted = tmp_path / "planted-key"
     planted.write_bytes(bytes(32))
     planted.chmod(0o600)

@@ -30,13 +30,14 @@ import json
 import os
 import sqlite3
 import struct
-import tempfile
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from stat import S_ISDIR, S_ISLNK, S_ISREG
+from stat import S_ISLNK, S_ISREG
 from urllib.parse import quote
 
+from feedlint import atomic
+from feedlint.atomic import shown
 from feedlint.probe._outcome import Outcome
 
 #: The schema's version (``PRAGMA user_version``); a cache of another version is rebuilt.
@@ -59,6 +60,8 @@ _SCHEMA = [
     ("index", "sqlite_autoindex_outcome_1", "outcome", None),
     ("table", "outcome", "outcome", _TABLE),
 ]
+#: What to do instead of writing the probe cache through a link.
+_ADVICE = "remove it, or set probe-cache-dir to a folder of your own"
 #: Sets the probe cache's digests apart from those of the other caches made with the key.
 _PURPOSE = b"feedlint probe cache 2"
 
@@ -71,74 +74,23 @@ class _Foreign(Exception):
     """The database holds tables feedlint did not make, or another version's."""
 
 
-def shown(path: str | os.PathLike[str]) -> str:
-    """A path as the notes show it: relative to the current folder when inside it."""
-    absolute = os.path.abspath(path)
-    here = os.getcwd()
-    if _inside(absolute, here):
-        return os.path.relpath(absolute, here)
-    return absolute
-
-
-def _inside(absolute: str, folder: str) -> bool:
-    return absolute == folder or absolute.startswith(folder.rstrip(os.sep) + os.sep)
-
-
-def _real_folder(path: str) -> None:
-    """Make the folder ``path`` (its parent exists) unless it is there; refuse it when
-    it is a symbolic link or not a folder."""
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        with contextlib.suppress(FileExistsError):
-            os.mkdir(path)
-        info = os.lstat(path)
-    if S_ISLNK(info.st_mode):
-        raise CacheRefused(
-            f"{shown(path)} is a symbolic link, and feedlint never writes through one "
-            "(remove it, or set probe-cache-dir to a folder of your own)"
-        )
-    if not S_ISDIR(info.st_mode):
-        raise CacheRefused(f"{shown(path)} is not a folder")
-
-
 def safe_folder(folder: Path) -> None:
-    """Make ``folder`` ready for the cache, writing through no symbolic link.
-
-    Inside the current folder (the tree being linted, which anyone may have
-    written), every component down to ``folder`` must be a real folder, and the
-    missing ones are made there one by one. A folder outside it was named by the
-    user (or is the user's own cache folder): its parents are taken as they are
-    (made if missing), and only the folder itself must not be a link.
-    """
-    absolute = os.path.abspath(folder)
-    here = os.getcwd()
-    if not _inside(absolute, here):
-        os.makedirs(os.path.dirname(absolute), exist_ok=True)
-        _real_folder(absolute)
-        return
-    current = here
-    for part in os.path.relpath(absolute, here).split(os.sep):
-        if part in ("", os.curdir):
-            continue
-        current = os.path.join(current, part)
-        _real_folder(current)
+    """:func:`feedlint.atomic.safe_folder` for the probe cache's folders; a refusal
+    turns the cache off for the run (:class:`CacheRefused`)."""
+    try:
+        atomic.safe_folder(folder, advice=_ADVICE)
+    except atomic.UnsafeFolderError as err:
+        raise CacheRefused(str(err)) from None
 
 
 def ensure_ignored(folder: Path) -> None:
     """Give a cache folder (already made) its own ``.gitignore`` (``*``), so it is
-    never committed. Written to a new file and renamed into place: a link of that
-    name is replaced, never followed."""
+    never committed; renamed into place, so a link of that name is replaced, never
+    followed."""
     marker = folder / ".gitignore"
-    if os.path.lexists(marker):
-        return
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".gitignore.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write("*\n")
-        os.replace(tmp, marker)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+    if not os.path.lexists(marker):
+        with contextlib.suppress(OSError):
+            atomic.write_atomically(str(marker), b"*\n", mode=0o644, sync=False)
 
 
 def _open_regular(path: Path) -> os.stat_result:
@@ -213,7 +165,7 @@ class ProbeCache:
         try:
             safe_folder(top)
             if where != top:
-                _real_folder(os.path.abspath(where))
+                safe_folder(where)
             ensure_ignored(top)
             return cls(where / FILE_NAME, ttl=ttl, allow_private=allow_private)
         except (OSError, sqlite3.Error):

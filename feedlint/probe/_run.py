@@ -148,7 +148,8 @@ async def probe_urls(
     outcomes: dict[str, Outcome] = {}
     cache = None
     if settings.probe_cache:
-        from feedlint.probe._cache import CacheRefused, ProbeCache, shown
+        from feedlint.atomic import shown
+        from feedlint.probe._cache import CacheRefused, ProbeCache
 
         try:
             cache = ProbeCache.open(
