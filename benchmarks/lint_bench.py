@@ -4,6 +4,7 @@
     python benchmarks/lint_bench.py                 # cold, warm and one file: 2,000 articles
     python benchmarks/lint_bench.py --scaling       # also 1k, 10k, 100k articles, with peak RSS
     python benchmarks/lint_bench.py --threshold     # where several processes start to pay
+    python benchmarks/lint_bench.py --against REV   # this tree against an earlier commit
 
 Both tools run as ``python -m <tool>`` with this interpreter (no shell wrapper in
 front of either), on the same deterministic corpus (``benchmarks/corpus.py``):
@@ -21,6 +22,10 @@ is reported (wall-clock time of the whole command, start-up included).
   of the largest process, and the peaks of the RSS and of the PSS summed over
   all of feedlint's processes (the RSS sum counts each page the forked workers
   share with the main process once per process; PSS counts it once in all).
+
+- against: the cold, warm and one-file cases again, for this tree and for the
+  feedlint of commit REV (its sources exported from git into the work folder),
+  the two timed in turn, run after run, so that both see the same machine.
 
 Other work on the machine skews every figure: the load average is printed
 before and after; run it on a quiet machine.
@@ -48,9 +53,9 @@ sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402 - benchmarks/ is not a package
 
 
-def environment() -> dict[str, str]:
+def environment(root: Path = ROOT) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDLINT_")}
-    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(root) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("NO_COLOR", None)
     # Both tools run with their bytecode cached, as an installed package has it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
@@ -65,9 +70,9 @@ def peer(files: Sequence[str]) -> list[str]:
     return [sys.executable, "-m", "check_jsonschema", "--schemafile", str(SCHEMA), *files]
 
 
-def timed(command: list[str], cwd: Path, expect: int = 0) -> float:
+def timed(command: list[str], cwd: Path, expect: int = 0, root: Path = ROOT) -> float:
     start = time.perf_counter()
-    proc = subprocess.run(command, cwd=cwd, env=environment(), capture_output=True)
+    proc = subprocess.run(command, cwd=cwd, env=environment(root), capture_output=True)
     elapsed = time.perf_counter() - start
     if proc.returncode != expect:
         sys.exit(f"{' '.join(command[:6])} ... exited {proc.returncode}, expected {expect}:\n"
@@ -216,6 +221,48 @@ def compare(args: argparse.Namespace, work: Path) -> list[str]:
     return lines
 
 
+def against(args: argparse.Namespace, work: Path) -> list[str]:
+    """Cold, warm and one file: this tree and commit ``args.against``, in turn."""
+    old_root = work / "against"
+    old_root.mkdir()
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", args.against, "feedlint"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(old_root)], input=archive, check=True)
+    paths = corpus.generate(str(work / "corpus"), args.files)
+    one_md = paths[0]
+    roots = {"this tree": ROOT, args.against: old_root}
+    for root in roots.values():  # compiled bytecode, and the outputs agree
+        timed(feedlint("check", "--no-cache", "-q", "corpus"), work, root=root)
+
+    def cases(name: str, root: Path) -> dict[str, tuple[list[str], object]]:
+        cache = work / f"cache-{abs(hash(name))}"
+        hook = work / f"hook-{abs(hash(name))}"
+        timed(feedlint("check", "-q", "--cache-dir", str(cache), "corpus"), work, root=root)
+        timed(feedlint("check", "--cache-dir", str(hook), one_md), work, root=root)
+        return {
+            "cold": (feedlint("check", "--no-cache", "-q", "corpus"), None),
+            "warm": (feedlint("check", "-q", "--cache-dir", str(cache), "corpus"), None),
+            "one file": (feedlint("check", "--cache-dir", str(hook), one_md),
+                         lambda: shutil.rmtree(hook / "lint", ignore_errors=True)),
+        }
+
+    plans = {name: cases(name, root) for name, root in roots.items()}
+    lines = [f"| case | this tree (s, median) | {args.against} (s, median) | change |",
+             "|---|---:|---:|---:|"]
+    for case in ("cold", "warm", "one file"):
+        times: dict[str, list[float]] = {name: [] for name in roots}
+        runs = args.runs * (2 if case == "one file" else 1)
+        for _ in range(runs):
+            for name, root in roots.items():
+                command, before = plans[name][case]
+                if callable(before):
+                    before()
+                times[name].append(timed(command, work, root=root))
+        new, old = (statistics.median(times[name]) for name in roots)
+        lines.append(f"| {case} | {new:.3f} | {old:.3f} | {(new / old - 1) * 100:+.1f}% |")
+    return lines
+
+
 def scaling(args: argparse.Namespace, work: Path) -> list[str]:
     lines = [
         "| files | wall (s) | files/s | s per 1k files | peak RSS, largest process | "
@@ -279,10 +326,12 @@ def main() -> None:
                         help="one process against two, by number of files")
     parser.add_argument("--threshold-sizes", type=lambda s: [int(x) for x in s.split(",")],
                         default=[25, 50, 100, 150, 200, 300, 500])
+    parser.add_argument("--against", metavar="REV",
+                        help="time this tree against the feedlint of git commit REV only")
     parser.add_argument("--workdir", help="keep the corpus here (default: a temporary folder)")
     args = parser.parse_args()
 
-    if not args.skip_peer and shutil.which("check-jsonschema") is None:
+    if not args.skip_peer and not args.against and shutil.which("check-jsonschema") is None:
         try:
             import check_jsonschema  # noqa: F401
         except ImportError:
@@ -295,6 +344,9 @@ def main() -> None:
     print(f"command: python benchmarks/lint_bench.py {' '.join(sys.argv[1:])}".rstrip())
     print()
     try:
+        if args.against:
+            print("\n".join(against(args, work)))
+            return
         print("\n".join(compare(args, work)))
         if args.threshold:
             print()

@@ -97,7 +97,7 @@ T = TypeVar("T")
 
 _MAGIC = b"FLC4"
 _DIGEST_SIZE = 16
-_FORMAT = 5
+_FORMAT = 6
 #: Bucket files per run key.
 BUCKETS = 64
 #: A record: entry name, content digest, stat signature, keyed digest, payload length.
@@ -349,15 +349,13 @@ class ResultCache:
 
         name = self.entry_name(candidate)
         try:
-            payload = cache_codec.dumps(
-                (
-                    _FORMAT,
-                    candidate.display,
-                    result.skipped,
-                    result.diagnostics,
-                    result.facts,
-                    result.suppressor,
-                )
+            payload = cache_codec.dumps_fields(
+                _FORMAT,
+                candidate.display,
+                result.skipped,
+                result.diagnostics,
+                result.facts,
+                result.suppressor,
             )
             record = _pack(name, digest, signature, payload)
         except (ValueError, OSError):  # a fact the cache cannot hold, or no key: not cached
@@ -549,8 +547,8 @@ def _decode(payload: bytes, display: str) -> FileResult | None:
     from feedlint.results import FileResult
 
     try:
-        version, stored_display, skipped, diagnostics, facts, suppressor = cache_codec.loads(
-            payload
+        version, stored_display, skipped, diagnostics, facts, suppressor = (
+            cache_codec.loads_fields(payload, 6)
         )
     except (ValueError, TypeError):  # a bad entry is a miss
         return None

@@ -98,19 +98,24 @@ _BUILDERS: dict[str, Callable[[list[Any]], Any]] = {
 }
 
 
+#: What the decoder must look into; any other JSON value is a leaf, kept as it is.
+_NESTED = (list, dict)
+#: Tag -> (class, number of fields, is an enum), filled as tags are met.
+_SHAPES: dict[str, tuple[type, int, bool]] = {}
+
+
 def _decode(value: Any) -> Any:
-    if not isinstance(value, list):
-        if isinstance(value, dict):
-            raise ValueError("a JSON object is not a cached value")
-        return value
-    if not value or not isinstance(value[0], str):
+    if type(value) is not list:
+        raise ValueError("a JSON object is not a cached value")
+    if not value or type(value[0]) is not str:
         raise ValueError("an untagged array")
     tag = value[0]
     if tag == "b":
-        if len(value) != 2 or not isinstance(value[1], str):
+        if len(value) != 2 or type(value[1]) is not str:
             raise ValueError("bad bytes")
         return bytes.fromhex(value[1])
-    items = [_decode(v) for v in value[1:]]
+    # Leaves (text, numbers, None) are most of an entry: kept without a call.
+    items = [_decode(v) if type(v) in _NESTED else v for v in value[1:]]
     builder = _BUILDERS.get(tag)
     if builder is not None:
         return builder(items)
@@ -118,21 +123,43 @@ def _decode(value: Any) -> Any:
         if len(items) % 2:
             raise ValueError("a dict with an odd number of items")
         return dict(zip(items[::2], items[1::2], strict=True))
-    kind = _type(tag)
-    if kind is None:
-        raise ValueError(f"unknown type {tag!r}")
-    if issubclass(kind, enum.Enum):
-        if len(items) != 1:
-            raise ValueError(f"bad {tag}")
-        return kind(items[0])
-    if len(items) != len(_fields(kind)):
-        raise ValueError(f"{tag} takes {len(_fields(kind))} fields, not {len(items)}")
-    return kind(*items)
+    shape = _SHAPES.get(tag)
+    if shape is None:
+        kind = _type(tag)
+        if kind is None:
+            raise ValueError(f"unknown type {tag!r}")
+        is_enum = issubclass(kind, enum.Enum)
+        shape = _SHAPES[tag] = (kind, 1 if is_enum else len(_fields(kind)), is_enum)
+    kind, arity, is_enum = shape
+    if len(items) != arity:
+        raise ValueError(f"{tag} takes {arity} fields, not {len(items)}")
+    return kind(items[0]) if is_enum else kind(*items)
 
 
 def dumps(value: Any) -> bytes:
     """``value`` as UTF-8 JSON; ValueError for a type outside the set."""
     return json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def dumps_fields(*fields: Any) -> bytes:
+    """A record of ``fields`` as one untagged JSON array (its shape is the caller's to
+    know): one level less to decode than a tuple."""
+    tree = [_encode(field) for field in fields]
+    return json.dumps(tree, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+
+
+def loads_fields(data: bytes, count: int) -> list[Any]:
+    """The ``count`` fields :func:`dumps_fields` made; ValueError for anything else."""
+    try:
+        tree = json.loads(data)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
+        raise ValueError(str(err)) from err
+    if type(tree) is not list or len(tree) != count:
+        raise ValueError("not a record of that many fields")
+    try:
+        return [_decode(v) if type(v) in _NESTED else v for v in tree]
+    except (TypeError, RecursionError, OverflowError) as err:
+        raise ValueError(str(err)) from err
 
 
 def loads(data: bytes) -> Any:

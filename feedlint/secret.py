@@ -51,11 +51,8 @@ def user_key() -> bytes:
 
 def mac(*parts: bytes) -> bytes:
     """A keyed digest of ``parts`` (each length-prefixed, so parts cannot shift)."""
-    digest = blake2b(key=user_key(), digest_size=MAC_SIZE)
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-    return digest.digest()
+    framed = b"".join(len(part).to_bytes(8, "big") + part for part in parts)
+    return blake2b(framed, key=user_key(), digest_size=MAC_SIZE).digest()
 
 
 def _load_or_create(path: str) -> bytes:
