@@ -25,8 +25,7 @@ through it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from feedlint.discovery import Candidate
@@ -43,18 +42,26 @@ ARTICLE_FIELDS = frozenset({
 })
 
 _BOM = b"\xef\xbb\xbf"
-#: Up to MAX_BLANK_LINES lines of spaces and tabs, then the opening fence.
-_SHIFTED_OPENING = re.compile(
-    rf"((?:[ \t]*\r?\n){{1,{MAX_BLANK_LINES}}})---[ \t]*(?:\r?\n|\Z)"
-)
 _CLOSING_FENCE = re.compile(r"^---[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
-_FIELD_LINE = re.compile(
-    "^(?:" + "|".join(sorted(ARTICLE_FIELDS)) + r"):(?:[ \t\r]|$)", re.MULTILINE
-)
+#: Compiled on first use (a file that starts with a blank line is rare): up to
+#: MAX_BLANK_LINES lines of spaces and tabs, then the opening fence; a line that
+#: starts with an article field.
+_shifted: tuple[re.Pattern[str], re.Pattern[str]] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ShiftedFrontMatter:
+def _shifted_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    global _shifted
+    if _shifted is None:
+        _shifted = (
+            re.compile(rf"((?:[ \t]*\r?\n){{1,{MAX_BLANK_LINES}}})---[ \t]*(?:\r?\n|\Z)"),
+            re.compile(
+                "^(?:" + "|".join(sorted(ARTICLE_FIELDS)) + r"):(?:[ \t\r]|$)", re.MULTILINE
+            ),
+        )
+    return _shifted
+
+
+class ShiftedFrontMatter(NamedTuple):
     """A front matter below blank lines: where its parts are in the text (character
     offsets; the text has no byte order mark)."""
 
@@ -89,13 +96,14 @@ def shifted_front_matter(text: str) -> ShiftedFrontMatter | None:
     """The front matter of ``text`` (without its byte order mark) when it stands
     below 1 to :data:`MAX_BLANK_LINES` blank lines and holds an article field (see
     the module's doc); None otherwise (no blank line above, or not an article's)."""
-    opening = _SHIFTED_OPENING.match(text)
+    shifted_opening, field_line = _shifted_patterns()
+    opening = shifted_opening.match(text)
     if opening is None:
         return None
     closing = closing_fence(text, opening.end())
     if closing is None:
         return None
-    if _FIELD_LINE.search(text, opening.end(), closing.start()) is None:
+    if field_line.search(text, opening.end(), closing.start()) is None:
         return None
     blank = opening.group(1)
     return ShiftedFrontMatter(

@@ -138,7 +138,7 @@ class Linter:
             if unused:
                 diagnostics += self.gate.decide(path, place(path, checked.article, unused))
                 diagnostics.sort(key=Diagnostic.sort_key)
-        result = FileResult(path, diagnostics, facts=checked.facts)
+        result = FileResult(path, diagnostics, facts=checked.facts or {})
         result.clock_dependent = checked.clock_dependent
         if suppressor is not None and (
             self.pipeline.pending_codes or self.pipeline.reported_later

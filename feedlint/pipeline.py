@@ -24,9 +24,8 @@ goes on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from feedlint.diagnostics import Diagnostic
 from feedlint.document import Article
@@ -45,15 +44,14 @@ if TYPE_CHECKING:
     from feedlint.suppression import Suppressor
 
 
-@dataclass(slots=True)
-class Checked:
+class Checked(NamedTuple):
     """What the pipeline found in one article, before the gate."""
 
     article: Article | None
     #: Every finding, placed; nothing silenced or filtered yet.
     diagnostics: list[Diagnostic]
     #: Rule module name -> what its ``collect`` kept of this file.
-    facts: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] | None = None
     #: The file's ``noqa`` directives (None when it has none).
     suppressor: Suppressor | None = None
     #: A check that read the clock reported something: time alone may change it.
