@@ -170,10 +170,26 @@ class Finder:
         for name in CONFIG_NAMES:
             path = os.path.join(folder, name)
             if os.path.isfile(path):
+                _refuse_link_out(path, folder)
                 found = _read(path, explicit=False)
                 if found is not None:
                     return found
         return None
+
+
+def _refuse_link_out(path: str, folder: str) -> None:
+    """A configuration file found in the tree is read only if it is there: a committed
+    ``feedlint.toml -> /home/runner/elsewhere.toml`` would have feedlint read, and
+    quote in its errors, a file outside the repository."""
+    if not os.path.islink(path):
+        return
+    real, real_folder = os.path.realpath(path), os.path.realpath(folder)
+    if not real.startswith(real_folder.rstrip(os.sep) + os.sep):
+        raise ConfigError(
+            f"{path}: a symbolic link leading out of its folder; feedlint reads a "
+            "configuration found in the tree only from a file inside it (pass --config "
+            "to use one elsewhere)"
+        )
 
 
 def start_folder(path: str, stdin_filename: str | None = None) -> str:

@@ -149,3 +149,25 @@ def test_a_committed_config_cannot_name_a_probe_file_outside_its_folder(
         run.stderr
     )
     assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_committed_config_that_links_out_of_the_tree_is_not_read(tmp_path: Path) -> None:
+    """``feedlint.toml -> /elsewhere/secret.toml`` would have feedlint read a file of
+    the machine and quote its keys in the error about them."""
+    outside = tmp_path / "elsewhere" / "secret.toml"
+    outside.parent.mkdir()
+    outside.write_text('s3cr3t-token = "x"\n')
+    tree = tmp_path / "repo"
+    tree.mkdir()
+    write_article(tree, "a.md", article("https://example.com/a"))
+    (tree / "feedlint.toml").symlink_to(outside)
+    run = run_feedlint(["check", "."], cwd=tree)
+    assert run.returncode == 2
+    assert "s3cr3t" not in run.stdout + run.stderr
+    assert "a symbolic link leading out of its folder" in run.stderr
+    # A link to a file inside the tree is read as that file.
+    (tree / "config").mkdir()
+    (tree / "config" / "feedlint.toml").write_text('ignore = ["FL1", "FL2"]\n')
+    (tree / "feedlint.toml").unlink()
+    (tree / "feedlint.toml").symlink_to(tree / "config" / "feedlint.toml")
+    assert run_feedlint(["check", "."], cwd=tree).returncode == 0
