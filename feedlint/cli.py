@@ -100,12 +100,19 @@ def _terminal_columns() -> int:
         return 80
 
 
+#: How every error line on stderr starts, argparse's usage errors included.
+ERROR_PREFIX = "feedlint: error: "
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, whose usage errors quote what was given escaped: a file name
-    that pre-commit passes may look like an option and hold control characters."""
+    that pre-commit passes may look like an option and hold control characters. The
+    error line starts as every other does (``feedlint: error:``, not argparse's
+    ``feedlint check: error:``), below the usage of the command."""
 
     def error(self, message: str) -> NoReturn:
-        super().error(printable(message))
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{ERROR_PREFIX}{printable(message)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -141,7 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "Markdown/text without front matter, bare YAML/JSON outside `include`, "
                        "hidden folders and excluded paths (for pre-commit)")
     # The flags of settings (feedlint.settings.SETTINGS): --select, --ignore, --exclude,
-    # --schema, --fix, --diff, --strict, --jobs, --cache-dir; --probe's are below.
+    # --schema, --fix, --diff, --strict, --jobs, --cache-dir, --no-cache (both caches:
+    # the result cache and --probe's); --probe's own are below.
     _add_setting_arguments(check, "")
     check.add_argument("--config", metavar="PATH",
                        help="use this configuration file (pyproject.toml or feedlint.toml) "
@@ -160,8 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="only the report: no summary line, no note about --output-file")
     check.add_argument("--verbose", "-v", action="store_true",
                        help="show the traceback of feedlint's own failures")
-    # CI shards (--jobs and --cache-dir are settings, above; --no-cache is with
-    # --probe's flags: it turns off both caches).
+    # CI shards (--jobs, --cache-dir and --no-cache are settings, above).
     check.add_argument("--shard", type=_shard, default=None, metavar="K/N",
                        help="lint only part K of N of the files, split by a hash of each "
                        "path (one part per CI job; `feedlint merge` joins their JSON reports)")
@@ -177,9 +184,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="output format (default: json)")
     merge.add_argument("--strict", action="store_true", help="warnings fail too")
 
-    rule = commands.add_parser("rule", help="explain one code: what, why, example, fix",
+    rule = commands.add_parser("rule", help="explain one code (or rule name): what, why, "
+                               "example, fix",
                                formatter_class=_HelpFormatter)
-    rule.add_argument("code", metavar="CODE")
+    rule.add_argument("code", metavar="CODE_OR_NAME",
+                      help="a code (FL207) or a rule's name (amp-cache-url-mismatch)")
     commands.add_parser("rules", help="list every code", formatter_class=_HelpFormatter)
     commands.add_parser("schema", help="print the built-in article schema",
                         formatter_class=_HelpFormatter)
@@ -349,7 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Config keys and values, schema text and paths come from files nobody checked:
         # escaped like every message, so one error is one line and a terminal acts on
         # nothing in it.
-        print(f"feedlint: error: {printable(str(err))}", file=sys.stderr)
+        print(f"{ERROR_PREFIX}{printable(str(err))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("feedlint: interrupted", file=sys.stderr)
@@ -707,11 +716,28 @@ def _merge(args: argparse.Namespace) -> int:
 
 
 def _explain_rule(code: str, out: TextIO) -> int:
+    """``feedlint rule CODE`` or ``feedlint rule NAME`` (``amp-cache-url-mismatch``)."""
     from feedlint.rules import RULES
 
-    rule = RULES.get(code.upper())
+    given = code.strip()
+    rule = RULES.get(given.upper())
     if rule is None:
-        raise UsageError(f"unknown code {code!r}; `feedlint rules` lists them")
+        by_name = {known.name: known for known in RULES.values()}
+        rule = by_name.get(given.lower().replace("_", "-"))
+    if rule is None:
+        import difflib  # only for a mistake
+
+        choices = [*RULES, *(known.name for known in RULES.values())]
+        close = difflib.get_close_matches(
+            given.upper() if given[:2].upper() == "FL" else given.lower(), choices, n=1
+        )
+        hint = ""
+        if close:
+            match = RULES.get(close[0]) or next(r for r in RULES.values() if r.name == close[0])
+            hint = f" (did you mean {match.code} {match.name}?)"
+        raise UsageError(
+            f"unknown code or rule name {code!r}{hint}; `feedlint rules` lists them"
+        )
     out.write(render_rule(rule))
     return EXIT_OK
 

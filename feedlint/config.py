@@ -701,11 +701,17 @@ def render(resolved: Resolved) -> str:
     origins = resolved.origins
     lines = ["# The settings of this run, and where each came from:"]
     lines.append("# default, the configuration file, or the command line.")
+    # Keys as they are written in the file read: under [tool.feedlint] in a
+    # pyproject.toml, at the top of a feedlint.toml (and so with no file at all).
+    prefix = "tool.feedlint." if config is not None and config.is_pyproject else ""
     if config is None:
         lines.append("# configuration file: none")
     else:
         table = " [tool.feedlint]" if config.is_pyproject else ""
         lines.append(f"# configuration file: {config.path}{table}")
+    if prefix:
+        lines.append("")
+        lines.append("[tool.feedlint]")
     for setting in SETTINGS:
         key = setting.key
         if key is None:
@@ -720,7 +726,7 @@ def render(resolved: Resolved) -> str:
         lines.append(f"# links are probed (--probe)  # {origins.get('probe', DEFAULT)}")
     for name, module in option_modules().items():
         lines.append("")
-        lines.append(f"[{name}]")
+        lines.append(f"[{prefix}{name}]")
         given = s.rule_options.get(name, {})
         for option_name, option in module.options.items():
             value = given.get(option_name, option.default)

@@ -150,7 +150,9 @@ PROBE_GROUP = "link checking"
 class Flag(NamedTuple):
     """How a setting is given on the command line."""
 
-    #: ``("--jobs", "-j")``: the first is the name messages use.
+    #: ``("--jobs", "-j")``: the first is the name messages use; a flag that has a
+    #: configuration key is named as the key is (``--probe-timeout``,
+    #: ``probe-timeout``), and an older spelling follows it as an alias.
     names: tuple[str, ...]
     help: str
     #: None: a switch, taking no value, that sets the setting to ``const``.
@@ -281,15 +283,15 @@ SETTINGS: tuple[Setting, ...] = (
                       group=PROBE_GROUP)),
     Setting("probe_allow_private", "let the probe reach loopback and private addresses",
             _BOOL, key="probe-allow-private",
-            flag=Flag(("--allow-private",), "let --probe reach loopback and private addresses "
-                      "(your intranet)", group=PROBE_GROUP),
+            flag=Flag(("--probe-allow-private", "--allow-private"), "let --probe reach "
+                      "loopback and private addresses (your intranet)", group=PROBE_GROUP),
             probe_only=True, lifts_guard="let the probe reach loopback and private addresses",
             example=False),
     Setting("probe_allow_networks", "non-public networks the probe may reach",
             Check("networks"), key="probe-allow-networks",
-            flag=Flag(("--allow-network",), "let --probe reach these non-public networks, "
-                      "such as 10.1.0.0/16", "CIDR", repeatable=True, split=True,
-                      group=PROBE_GROUP),
+            flag=Flag(("--probe-allow-networks", "--allow-network"), "let --probe reach "
+                      "these non-public networks, such as 10.1.0.0/16", "CIDR",
+                      repeatable=True, split=True, group=PROBE_GROUP),
             probe_only=True, lifts_guard="let the probe reach non-public networks",
             example=[]),
     Setting("probe_concurrency", "requests in flight at once", _AT_LEAST_1,
@@ -356,8 +358,8 @@ SETTINGS: tuple[Setting, ...] = (
             changes_results=False),
     Setting("cache", "reuse results of unchanged files", _BOOL,
             flag=Flag(("--no-cache",), "neither read nor write the caches: the result cache "
-                      "of unchanged files, and the probe cache", const=False,
-                      also=("probe_cache",), group=PROBE_GROUP),
+                      "of unchanged files, and --probe's cache", const=False,
+                      also=("probe_cache",)),
             changes_results=False),
 )
 

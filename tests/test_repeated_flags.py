@@ -169,7 +169,7 @@ def help_entries() -> dict[str, str]:
 def test_the_help_says_which_flags_add_up() -> None:
     lines = help_entries()
     for flag in ("--select", "--extend-select", "--ignore", "--exclude", "--extend-exclude",
-                 "--allow-network"):
+                 "--probe-allow-networks"):
         assert "comma-separated" in lines[flag] and "repeatable" in lines[flag], lines[flag]
     assert "repeatable" in lines["--probe-exclude"]
     assert "not split at commas" in lines["--probe-exclude"]

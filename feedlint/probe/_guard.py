@@ -121,7 +121,7 @@ class AddressGuard:
     ) -> None:
         self.allow_private = allow_private
         #: Non-public networks that may be reached all the same (a narrower
-        #: --allow-private: one intranet range, one test address).
+        #: --probe-allow-private: one intranet range, one test address).
         self.allow_networks = tuple(
             ipaddress.ip_network(n, strict=False) for n in allow_networks
         )
@@ -170,7 +170,7 @@ class AddressGuard:
                         where = f"{address} is a {problem} address"
                     else:
                         where = f"its host {host} resolves to {address}, a {problem} address"
-                    raise Refused(f"{where}; --allow-private lets the probe reach it")
+                    raise Refused(f"{where}; --probe-allow-private lets the probe reach it")
         pinned = tuple(addresses)
         self.pins[host] = pinned
         return pinned

@@ -243,11 +243,17 @@ def _charts(audit: Audit) -> list[tuple[str, str, str]]:
     return charts
 
 
-def _card(key: str, label: str, value: int, css: str = "") -> str:
+def _card(key: str, label: str, value: int, css: str = "", one: str | None = None) -> str:
+    """A number over its label; ``one`` is the label for a count of one ("error")."""
+    shown = one if value == 1 and one is not None else label
     return (
         f'<div class="card {css}"><div class="num" id="sum-{key}" data-value="{value}">'
-        f'{value:,}</div><div class="label">{esc(label)}</div></div>'
+        f'{value:,}</div><div class="label">{esc(shown)}</div></div>'
     )
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def write_page(
@@ -263,21 +269,23 @@ def write_page(
     )
     if findings:
         verdict = (
-            f"{findings:,} finding{'s' if findings != 1 else ''} in "
-            f"{len(audit.files):,} of {audit.files_checked:,} files"
+            f"{_plural(findings, 'finding')} in {_plural(len(audit.files), 'file')} "
+            f"of {audit.files_checked:,} checked"
         )
+    elif audit.files_checked == 1:
+        verdict = "the one file checked is clean"
     elif audit.files_checked:
         verdict = f"all {audit.files_checked:,} files are clean"
     else:
         verdict = "no article files were checked"
     cards = "".join(
         [
-            _card("files", "files checked", audit.files_checked),
+            _card("files", "files checked", audit.files_checked, one="file checked"),
             _card("clean", "clean", audit.clean, "ok"),
             _card("failing", "with errors", audit.files_with_errors, "err"),
             _card("warning-files", "with warnings only", audit.files_with_warnings_only, "warn"),
-            _card("errors", "errors", audit.errors, "err"),
-            _card("warnings", "warnings", audit.warnings, "warn"),
+            _card("errors", "errors", audit.errors, "err", one="error"),
+            _card("warnings", "warnings", audit.warnings, "warn", one="warning"),
         ]
     )
     share = share_bar(

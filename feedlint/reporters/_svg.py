@@ -43,6 +43,12 @@ class Bar:
         return sum(self.counts)
 
 
+def _counted(name: str, count: int) -> str:
+    """A part's name after its count: a plural noun ("errors") takes the singular for
+    one ("1 error"); an adjective ("broken", "fine") stays as it is."""
+    return name[:-1] if count == 1 and name.endswith("s") else name
+
+
 def _short(label: str, limit: int = 34) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
@@ -77,7 +83,9 @@ def bar_chart(
     for row, bar in enumerate(bars):
         y = row * ROW_HEIGHT + 2
         shares = ", ".join(
-            f"{count:,} {name}" for (_, name), count in zip(parts, bar.counts, strict=True) if count
+            f"{count:,} {_counted(name, count)}"
+            for (_, name), count in zip(parts, bar.counts, strict=True)
+            if count
         )
         tooltip = f"{bar.label}: {shares}" + (f" — {bar.detail}" if bar.detail else "")
         attrs = ""

@@ -57,7 +57,7 @@ RULES = (
     ),
     Rule(
         code=FL302,
-        name="image-size-mismatch",
+        name="image-size-hint-mismatch",
         summary="The declared image size disagrees with the size in its URL",
         what="The image URL says what size is served: `resize=W,H` (exactly W x H), "
         "`fit=W,H` (within W x H), `w=`/`width=`, `h=`/`height=` (exactly that side), or "

@@ -117,8 +117,8 @@ RULES = (
         what="The probe did not fetch this URL: its host resolves to a loopback, "
         "private, link-local, shared (CGNAT), multicast, reserved or cloud metadata "
         "address, or the URL (or a redirect it leads to) carries a user name or "
-        "password or is not http or https. `--allow-private` lifts the address check "
-        "for audits of your own network.",
+        "password or is not http or https. `--probe-allow-private` lifts the address "
+        "check for audits of your own network.",
         why="An article's links are for the public: a private address is a mistake "
         "(a staging link) or an attempt to make the checker reach internal services "
         "from CI.",

@@ -53,7 +53,7 @@ def test_plain_check_never_imports_httpx(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "flags",
-    [["--allow-private"], ["--probe-timeout", "3"], ["--probe-url-deadline", "20"],
+    [["--probe-allow-private"], ["--probe-timeout", "3"], ["--probe-url-deadline", "20"],
      ["--probe-per-host", "2"], ["--probe-exclude", "x"]],
 )
 def test_probe_flags_without_probe_are_usage_errors(cli, tmp_path: Path, flags: list[str]) -> None:

@@ -55,7 +55,7 @@ def test_loopback_url_is_refused_and_never_requested(server: Server) -> None:
     assert code == "FL607"
     assert message == (
         "webUrl was not fetched: 127.0.0.1 is a loopback address; "
-        "--allow-private lets the probe reach it"
+        "--probe-allow-private lets the probe reach it"
     )
     assert server.requests == [] and server.connections == 0
 

@@ -24,9 +24,9 @@ PROBE = ["check", "--probe", "--no-cache", "--probe-timeout", "1", "--probe-retr
 @pytest.mark.parametrize(
     ("line", "flag"),
     [
-        ("probe-allow-private = true", "--allow-private"),
-        ('probe-allow-networks = ["0.0.0.0/0", "::/0"]', "--allow-network CIDR"),
-        ('probe-allow-networks = ["127.0.0.1/32"]', "--allow-network CIDR"),
+        ("probe-allow-private = true", "--probe-allow-private"),
+        ('probe-allow-networks = ["0.0.0.0/0", "::/0"]', "--probe-allow-networks CIDR"),
+        ('probe-allow-networks = ["127.0.0.1/32"]', "--probe-allow-networks CIDR"),
     ],
 )
 def test_a_committed_config_cannot_lift_the_private_address_guard(
@@ -73,7 +73,7 @@ def test_the_command_line_lifts_the_guard_for_one_network(
 def test_allow_network_without_probe_is_a_usage_error(tmp_path: Path) -> None:
     run = run_feedlint(["check", "--allow-network", "10.0.0.0/8", "."], cwd=tmp_path)
     assert run.returncode == 2
-    assert "--allow-network only makes sense with --probe" in run.stderr
+    assert "--probe-allow-networks only makes sense with --probe" in run.stderr
 
 
 SECRET_SCHEMA = {

@@ -354,15 +354,15 @@
     renderPager(start, slice.length);
   }
   function renderPager(start, count) {
-    var noun = state.view === "files" ? "files" : "findings";
+    var noun = state.view === "files" ? "file" : "finding";
     var total = state.view === "files" ? files.length : rows.length;
     ["pager-top", "pager"].forEach(function (id) {
       var pager = $(id);
       pager.textContent = "";
       var info = el("span", "info");
       info.textContent = shown.length
-        ? num.format(start + 1) + "\u2013" + num.format(start + count) + " of " + num.format(shown.length) + " " + noun
-        : "0 " + noun;
+        ? num.format(start + 1) + "\u2013" + num.format(start + count) + " of " + plural(shown.length, noun)
+        : plural(0, noun);
       if (shown.length !== total) info.textContent += " (filtered from " + num.format(total) + ")";
       info.className = "info";
       pager.appendChild(info);
