@@ -116,8 +116,6 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from feedlint.reporters import REPORTERS
-
     parser = _Parser(
         formatter_class=_HelpFormatter,
         prog="feedlint",
@@ -130,13 +128,6 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="lint article files (the default command)",
                                 formatter_class=_HelpFormatter)
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - for stdin")
-    check.add_argument(
-        "--format",
-        choices=sorted(REPORTERS),
-        default=None,
-        help="output format (default: $FEEDLINT_FORMAT, else github when "
-        "GITHUB_ACTIONS=true and writing to stdout, else text)",
-    )
     check.add_argument("--output-file", "-o", metavar="PATH",
                        help="write the report to PATH (atomically) instead of stdout")
     check.add_argument("--statistics", action="store_true",
@@ -445,7 +436,9 @@ def _check(args: argparse.Namespace) -> int:
             if would_lint(reader, candidate):
                 print(candidate.display)
         return EXIT_OK
-    reporter_class = choose_reporter(args, os.environ)
+    reporter_class = choose_reporter(
+        args, os.environ, settings.output_format, terminal=sys.stdout.isatty()
+    )
     try:
         linter = Linter(settings)
         linter.schema.ensure_usable()
@@ -497,27 +490,44 @@ def _check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def choose_reporter(args: argparse.Namespace, environ: Mapping[str, str]) -> type[Reporter]:
-    """The reporter for this run: ``--format``, else ``FEEDLINT_FORMAT``, else ``github``
-    under GitHub Actions (when the report goes to stdout), else ``text``.
+def choose_reporter(
+    args: argparse.Namespace,
+    environ: Mapping[str, str],
+    configured: str | None = None,
+    *,
+    terminal: bool = False,
+) -> type[Reporter]:
+    """The reporter for this run: ``--format``, else ``FEEDLINT_FORMAT``, else the
+    configuration's ``output-format`` (``configured``), else ``github`` under GitHub
+    Actions (when the report goes to stdout), else ``full`` on a ``terminal`` (the
+    report goes to stdout) and ``text`` anywhere else (a pipe, a file, a CI log).
     ``--statistics`` takes text or json; asked for another format, it is a usage error,
     and a default that is neither gives way to text."""
     from feedlint.reporters import REPORTERS
 
     if args.statistics:
         from feedlint.reporters.statistics import STATISTICS_FORMATS, STATISTICS_REPORTERS
-    name = args.format
+    name = getattr(args, "output_format", None)
+    where = "--format"
     if name is None:
-        name = environ.get("FEEDLINT_FORMAT") or None
+        name, where = environ.get("FEEDLINT_FORMAT") or None, "from FEEDLINT_FORMAT"
+        if name is None:
+            name, where = configured, "from the configuration's output-format"
         if name is not None and name not in REPORTERS:
             raise UsageError(
-                f"unknown format {name!r} (from FEEDLINT_FORMAT); "
-                f"choose from {', '.join(sorted(REPORTERS))}"
+                f"unknown format {name!r} ({where}); choose from {', '.join(sorted(REPORTERS))}"
             )
-        if name is None and environ.get("GITHUB_ACTIONS") == "true" and not args.output_file:
-            name = "github"
+        if name is None and not args.output_file:
+            if environ.get("GITHUB_ACTIONS") == "true":
+                name = "github"
+            elif terminal:
+                name = "full"
         if args.statistics and name not in STATISTICS_FORMATS:
             name = "text"
+    elif name not in REPORTERS:
+        raise UsageError(
+            f"unknown format {name!r} (--format); choose from {', '.join(sorted(REPORTERS))}"
+        )
     elif args.statistics and name not in STATISTICS_FORMATS:
         raise UsageError(f"--statistics is printed as text or json, not {name}")
     name = name or "text"
@@ -701,7 +711,11 @@ def _merge(args: argparse.Namespace) -> int:
         for d in merged["diagnostics"]:
             where = f"{printable_path(str(d['file']))}:{int(d['line'])}:{int(d['column'])}:"
             message = printable(str(d["message"]), MAX_MESSAGE)
-            sys.stdout.write(f"{where} {printable(str(d['code']))} {message}\n")
+            severity = "warning" if d["severity"] == "warning" else "error"
+            mark = " [*]" if d.get("fix") else ""
+            sys.stdout.write(
+                f"{where} {severity} {printable(str(d['code']))}{mark} {message}\n"
+            )
         sys.stdout.write(
             f"{plural(severities.count('error'), 'error')}, "
             f"{plural(severities.count('warning'), 'warning')} "
@@ -776,5 +790,7 @@ def _list_rules(out: TextIO) -> int:
             out.write(f"{'' if current is None else chr(10)}# {family(code)}\n")
             current = family(code)
         level = "E" if rule.severity == Severity.ERROR else "W"
-        out.write(f"{code}  {level}  {rule.name:<28} {rule.summary}\n")
+        fixable = "[*]" if rule.fix else "   "
+        out.write(f"{code}  {level}  {fixable} {rule.name:<28} {rule.summary}\n")
+    out.write("\n[*]: feedlint check --fix fixes it (when it is certain)\n")
     return EXIT_OK

@@ -34,6 +34,11 @@ class Span:
 #: Offsets count code points of the decoded text, after any byte order mark.
 TextEdit = tuple[int, int, str]
 
+#: A text edit placed in the file as the diagnostics' spans are: ``(line, column,
+#: end_line, end_column, content)``, 1-based, columns in code points after any byte
+#: order mark, the end exclusive: replace that range by ``content``.
+PlacedEdit = tuple[int, int, int, int, str]
+
 
 @dataclass(frozen=True, slots=True)
 class Fix:
@@ -86,6 +91,15 @@ class Diagnostic:
     message: str
     pointer: str = ""
     fix: Fix | None = field(default=None, compare=False)
+    #: The edits ``--fix`` would make for :attr:`fix` alone, in the file as read
+    #: (computed by :mod:`feedlint.fixing`); empty when there is no fix, or when
+    #: ``--fix`` would refuse it.
+    fix_edits: tuple[PlacedEdit, ...] = field(default=(), compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        """``--fix`` would apply this diagnostic's fix."""
+        return self.fix is not None and bool(self.fix_edits)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.file, self.line, self.column, self.code)
@@ -103,6 +117,26 @@ class Diagnostic:
             "severity": str(self.severity),
             "message": self.message,
             "pointer": self.pointer,
+            "fix": self.fix_json(),
+        }
+
+    def fix_json(self) -> dict[str, Any] | None:
+        """The fix as the JSON output spells it: its message and the edits that
+        ``--fix`` would make, or None when it would make none."""
+        if self.fix is None or not self.fix_edits:
+            return None
+        return {
+            "message": self.fix.description,
+            "edits": [
+                {
+                    "line": line,
+                    "column": column,
+                    "end_line": end_line,
+                    "end_column": end_column,
+                    "content": content,
+                }
+                for line, column, end_line, end_column, content in self.fix_edits
+            ],
         }
 
 

@@ -138,6 +138,12 @@ class Linter:
             if unused:
                 diagnostics += self.gate.decide(path, place(path, checked.article, unused))
                 diagnostics.sort(key=Diagnostic.sort_key)
+        if checked.article is not None and any(d.fix is not None for d in diagnostics):
+            # What --fix would write for each fix, worked out by the fixer itself:
+            # the reports show it (json, sarif, html, full) and mark what is fixable.
+            from feedlint.fixing import with_fix_edits
+
+            diagnostics = with_fix_edits(checked.article, diagnostics)
         result = FileResult(path, diagnostics, facts=checked.facts or {})
         result.clock_dependent = checked.clock_dependent
         if suppressor is not None and (

@@ -25,6 +25,7 @@ fix uncovers another), and what is left is the file's result.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import math
 import os
@@ -37,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from feedlint.atomic import inside, write_atomically
-from feedlint.diagnostics import Fix, printable
+from feedlint.diagnostics import Diagnostic, Fix, PlacedEdit, printable
 from feedlint.document import Article, human_path, split_pointer
 from feedlint.parsing import parse
 
@@ -203,40 +204,9 @@ def apply_fixes(article: Article, fixes: Sequence[Fix]) -> tuple[str, int, list[
     edits: list[tuple[int, int, str, Fix]] = []
     chosen: dict[str, Fix] = {}
     for fix in fixes:
-        where = human_path(fix.pointer)
-        if fix.edits:
-            refusal = _add_text_fix(article, fix, edits)
-            if refusal:
-                refused.append(f"{where}: {refusal}")
-            continue
-        if fix.pointer in chosen:
-            if not _same(chosen[fix.pointer].value, fix.value):
-                refused.append(f"{where}: two fixes disagree on its value; kept the first")
-            continue
-        try:
-            candidates = _edits_for(article, fix)
-        except FixRefused as err:
-            refused.append(f"{where}: {err}")
-            continue
-        candidates = [
-            (start, end, text)
-            for start, end, text in candidates
-            if not any(start < e and s < end for s, e, _, _ in edits)
-        ]
-        if not candidates:
-            refused.append(f"{where}: overlaps another fix; left for later")
-            continue
-        for start, end, text in candidates:
-            edit = (start, end, text, fix)
-            if _verified(article, _apply_edits(article, [edit]), [fix]):
-                chosen[fix.pointer] = fix
-                edits.append(edit)
-                break
-        else:
-            refused.append(
-                f"{where}: the fixed front matter would not read back as intended, "
-                "so the fix was not applied"
-            )
+        refusal = _take(article, fix, edits, chosen)
+        if refusal:
+            refused.append(f"{human_path(fix.pointer)}: {refusal}")
     if not edits:
         return article.text, 0, refused
     text = _apply_edits(article, edits)
@@ -246,6 +216,70 @@ def apply_fixes(article: Article, fixes: Sequence[Fix]) -> tuple[str, int, list[
         # next pass (after linting again) deal with the rest.
         return _apply_edits(article, [e for e in edits if e[3] is applied[0]]), 1, refused
     return text, len(applied), refused
+
+
+def _take(
+    article: Article,
+    fix: Fix,
+    edits: list[tuple[int, int, str, Fix]],
+    chosen: dict[str, Fix],
+) -> str | None:
+    """Add the edits that apply ``fix`` to ``edits`` (beside those already there),
+    choosing the first way that checks out; else say why it is left out."""
+    if fix.edits:
+        return _add_text_fix(article, fix, edits)
+    if fix.pointer in chosen:
+        if not _same(chosen[fix.pointer].value, fix.value):
+            return "two fixes disagree on its value; kept the first"
+        return None
+    try:
+        candidates = _edits_for(article, fix)
+    except FixRefused as err:
+        return str(err)
+    candidates = [
+        (start, end, text)
+        for start, end, text in candidates
+        if not any(start < e and s < end for s, e, _, _ in edits)
+    ]
+    if not candidates:
+        return "overlaps another fix; left for later"
+    for start, end, text in candidates:
+        edit = (start, end, text, fix)
+        if _verified(article, _apply_edits(article, [edit]), [fix]):
+            chosen[fix.pointer] = fix
+            edits.append(edit)
+            return None
+    return (
+        "the fixed front matter would not read back as intended, "
+        "so the fix was not applied"
+    )
+
+
+def placed_edits(article: Article, fix: Fix) -> tuple[PlacedEdit, ...]:
+    """The edits ``--fix`` makes for ``fix`` alone in ``article`` (chosen and checked
+    by the same code, :func:`apply_fixes`), placed as lines and columns; none when it
+    would refuse the fix."""
+    edits: list[tuple[int, int, str, Fix]] = []
+    if _take(article, fix, edits, {}) is not None:
+        return ()
+    position = article.lines.position
+    placed = []
+    for start, end, text, _ in sorted(edits, key=lambda e: e[0]):
+        line, column = position(start)
+        end_line, end_column = position(end)
+        placed.append((line, column, end_line, end_column, text))
+    return tuple(placed)
+
+
+def with_fix_edits(article: Article, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """``diagnostics``, each that has a fix given the edits ``--fix`` would make for it
+    (:attr:`~feedlint.diagnostics.Diagnostic.fix_edits`)."""
+    out = []
+    for d in diagnostics:
+        if d.fix is not None and not d.fix_edits:
+            d = dataclasses.replace(d, fix_edits=placed_edits(article, d.fix))
+        out.append(d)
+    return out
 
 
 def _add_text_fix(

@@ -44,6 +44,9 @@ class Settings:
     config_root: str | None = None
     #: Warnings fail the run too.
     strict: bool = False
+    #: The report's format (``--format``); None: $FEEDLINT_FORMAT, else chosen by
+    #: where the report goes (see ``feedlint.cli.choose_reporter``).
+    output_format: str | None = None
     #: "Now" for checks about the future; None means the clock.
     now: datetime | None = None
     #: ``--fix``: write the certain fixes back to the files.
@@ -277,6 +280,13 @@ SETTINGS: tuple[Setting, ...] = (
                       "write nothing; exit 1 if there are any")),
     Setting("strict", "warnings fail the run too", _BOOL,
             flag=Flag(("--strict",), "warnings fail the run too"), changes_results=False),
+    Setting("output_format", "the report's format", _TEXT, key="output-format",
+            flag=Flag(("--output-format", "--format"), "the report's format: full, text, "
+                      "json, github, sarif, junit or html (default: $FEEDLINT_FORMAT, else "
+                      "github when GITHUB_ACTIONS=true and writing to stdout, else full on "
+                      "a terminal and text otherwise)", "FORMAT"),
+            changes_results=False, unset="chosen by where the report goes",
+            example="text"),
     # -- link probing (--probe): see feedlint.probe ------------------------------------
     Setting("probe", "check every link and image over the network", _BOOL,
             flag=Flag(("--probe",), "check every link and image over the network (FL6xx)",

@@ -45,11 +45,11 @@ def test_text_output_and_exit_code(tmp_path: Path) -> None:
     run = run_feedlint(["check", str(bad)], cwd=tmp_path)
     assert run.returncode == 1
     lines = run.stdout.splitlines()
-    assert lines[0].startswith("bad.md:1:1: FL101 ")
+    assert lines[0].startswith("bad.md:1:1: error FL101 ")
     assert lines[1] == (
-        'bad.md:3:1: FL103 unknown field "pubishedDateTime": did you mean "publishedDateTime"?'
+        'bad.md:3:1: error FL103 unknown field "pubishedDateTime": did you mean "publishedDateTime"?'
     )
-    assert lines[2].startswith("bad.md:6:10: FL102 quality must be an integer from 0 to 100")
+    assert lines[2].startswith("bad.md:6:10: error FL102 quality must be an integer from 0 to 100")
     assert lines[-1] == "3 errors, 0 warnings in 1 file"
 
 
@@ -63,9 +63,10 @@ def test_json_contract(tmp_path: Path) -> None:
     assert list(report) == ["version", "files_checked", "diagnostics"]
     assert report["version"] == 1 and report["files_checked"] == 3
     keys = ["file", "line", "column", "end_line", "end_column", "code", "rule", "severity",
-            "message", "pointer"]
+            "message", "pointer", "fix"]
     for d in report["diagnostics"]:
         assert list(d) == keys
+        assert d["fix"] is None  # nothing here is fixable
         assert isinstance(d["line"], int) and isinstance(d["end_column"], int)
         assert d["severity"] in ("error", "warning")
         assert (d["end_line"], d["end_column"]) > (d["line"], d["column"])
@@ -115,7 +116,7 @@ def test_usage_errors_exit_2_with_one_line(tmp_path: Path) -> None:
 def test_stdin(tmp_path: Path) -> None:
     run = run_feedlint(["check", "-", "--stdin-filename", "news/x.md"], input=BROKEN.encode())
     assert run.returncode == 1
-    assert run.stdout.startswith("news/x.md:1:1: FL101")
+    assert run.stdout.startswith("news/x.md:1:1: error FL101")
     run = run_feedlint(["check", "-"], input=SAMPLE.read_bytes())
     assert run.returncode == 0 and "in 1 file" in run.stdout
     # The name decides how stdin is read: a bare YAML article.

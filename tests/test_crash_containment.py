@@ -144,8 +144,8 @@ def test_crash_is_never_filtered_out(folder: Path, stage: str) -> None:
 def test_crash_in_text_output(folder: Path) -> None:
     code, stdout, stderr = run_with_crash("check", folder)
     assert code == 2 and stderr == ""
-    assert "articles/b-crash.md:1:1: FL900 the crashy check crashed on this file" in stdout
-    assert "articles/c-bad.md:1:1: FL101" in stdout
+    assert "articles/b-crash.md:1:1: error FL900 the crashy check crashed on this file" in stdout
+    assert "articles/c-bad.md:1:1: error FL101" in stdout
     assert stdout.rstrip().endswith("in 4 files")
 
 

@@ -305,7 +305,7 @@ def test_names_that_are_not_utf8_or_hold_control_characters(tmp_path: Path, tree
     assert text.returncode == 1 and text.stderr == ""
     lines = text.stdout.splitlines()
     assert len(lines) == 12 + 1  # four bad files, three diagnostics each, and the summary
-    assert "articles/r\\xe9sum\\xe9.md:1:1: FL101" in text.stdout
+    assert "articles/r\\xe9sum\\xe9.md:1:1: error FL101" in text.stdout
     assert "\x1b" not in text.stdout
 
     shown = run_feedlint(["check", "--show-files", "articles"], cwd=tmp_path)

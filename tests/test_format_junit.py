@@ -90,7 +90,7 @@ def test_xml_special_and_control_characters(repository: Path) -> None:
     assert 'unknown field "50%, off: now\\r\\nreally <b> & "x" \\x01"' in text
     assert len(text.split("\n")) == 3
     message = failure.get("message", "")
-    assert message.startswith("3 errors, 0 warnings: articles/bad.md:5:1: FL102 ")
+    assert message.startswith("3 errors, 0 warnings: articles/bad.md:5:1: error FL102 ")
 
 
 def test_clean_files_are_passing_cases(repository: Path) -> None:

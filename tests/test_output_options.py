@@ -105,7 +105,7 @@ def test_output_file_under_github_actions_is_text(repository: Path, tmp_path: Pa
     target = tmp_path / "r.txt"
     run_feedlint(["check", "-o", str(target), "articles/bad.md"], cwd=repository,
                  env={"GITHUB_ACTIONS": "true"})
-    assert target.read_text("utf-8").startswith("articles/bad.md:5:1: FL102 ")
+    assert target.read_text("utf-8").startswith("articles/bad.md:5:1: error FL102 ")
 
 
 # -- --output-file where a pull request put symbolic links ----------------------------
@@ -296,7 +296,7 @@ def test_feedlint_format_sets_the_default(repository: Path) -> None:
     assert run.json()["files_checked"] == 1
     asked = run_feedlint(["check", "--format", "text", "articles/bad.md"], cwd=repository,
                          env={"FEEDLINT_FORMAT": "json"})
-    assert asked.stdout.startswith("articles/bad.md:5:1: FL102 ")
+    assert asked.stdout.startswith("articles/bad.md:5:1: error FL102 ")
     junit = run_feedlint(["check", "articles/bad.md"], cwd=repository,
                          env={"FEEDLINT_FORMAT": "junit"})
     assert junit.stdout.startswith("<?xml ")
@@ -313,7 +313,16 @@ def test_format_choices_are_the_registry() -> None:
     from feedlint.cli import build_parser
     from feedlint.reporters import REPORTERS
 
-    assert set(REPORTERS) == {"text", "json", "github", "sarif", "junit", "html"}
+    assert set(REPORTERS) == {"text", "full", "json", "github", "sarif", "junit", "html"}
     check = build_parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
-    (fmt,) = [a for a in check._actions if a.dest == "format"]
-    assert sorted(fmt.choices) == sorted(REPORTERS)
+    (fmt,) = [a for a in check._actions if a.dest == "output_format"]
+    assert fmt.option_strings == ["--output-format", "--format"]
+    assert all(name in (fmt.help or "") for name in REPORTERS)
+
+
+def test_an_unknown_format_is_a_usage_error_naming_the_formats(repository: Path) -> None:
+    from feedlint.reporters import REPORTERS
+
+    run = run_feedlint(["check", "--format", "yaml", "articles/bad.md"], cwd=repository)
+    assert run.returncode == 2 and run.stdout == ""
+    assert "'yaml'" in run.stderr and all(name in run.stderr for name in REPORTERS)

@@ -35,7 +35,7 @@ def test_try_repo_passes_clean_and_fails_bad(tmp_path: Path, pre_commit_home: Pa
     bad = run_pre_commit(command, repo, pre_commit_home)
     assert bad.returncode == 1, bad.stdout + bad.stderr
     assert "Failed" in bad.stdout
-    assert "articles/bad.md:5:1: FL102 provider must be a mapping" in bad.stdout
+    assert "articles/bad.md:5:1: error FL102 provider must be a mapping" in bad.stdout
     # Only the bad article is reported: README, notes, templates, YAML and JSON pass by.
     reported = {line.split(":", 1)[0] for line in bad.stdout.splitlines()
                 if ": FL" in line}

@@ -59,7 +59,7 @@ def test_pre_commit_config(tmp_path: Path, pre_commit_home: Path) -> None:
     run = run_pre_commit(["run", "feedlint", "--all-files", "--color", "never"], repo,
                          pre_commit_home)
     assert run.returncode == 1, run.stdout + run.stderr
-    assert "articles/bad.md:5:1: FL102" in run.stdout
+    assert "articles/bad.md:5:1: error FL102" in run.stdout
 
 
 def test_github_actions_workflow(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from feedlint.reporters._base import Reporter, ReportOptions
 #: more start-up than a one-file check.
 _CLASSES = {
     "text": ("feedlint.reporters.text", "TextReporter"),
+    "full": ("feedlint.reporters.full", "FullReporter"),
     "json": ("feedlint.reporters.json", "JsonReporter"),
     "github": ("feedlint.reporters.github", "GithubReporter"),
     "sarif": ("feedlint.reporters.sarif", "SarifReporter"),

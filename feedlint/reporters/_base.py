@@ -42,3 +42,25 @@ class Reporter(ABC):
     @abstractmethod
     def write(self, result: RunResult, out: TextIO) -> None:
         """Render the whole run to ``out``."""
+
+
+def kept_sources(
+    result: RunResult, options: ReportOptions
+) -> tuple[dict[str, bytes], list[str]]:
+    """The bytes the lint read of each reported file, by the name it is reported
+    under (``options.sources``, then each result's kept ``source``), and those of the
+    files that got findings after their lint, read again by the linter
+    (:meth:`~feedlint.results.RunResult.sources_again`); and the names of those read
+    again that had changed since (not shown). Never a file opened by its path here.
+    """
+    sources = dict(options.sources)
+    sources.update((f.path, f.source) for f in result.files if f.source is not None)
+    changed = []
+    for path, raw in result.sources_again(
+        f for f in result.files if f.path not in sources
+    ).items():
+        if raw is None:
+            changed.append(path)
+        else:
+            sources[path] = raw
+    return sources, changed

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from feedlint import __version__
 from feedlint.diagnostics import Severity
 from feedlint.reporters._audit import Audit, SourceReader, build_audit, clean_text
+from feedlint.reporters._base import kept_sources
 from feedlint.reporters._svg import Bar, bar_chart, esc, share_bar
 
 if TYPE_CHECKING:
@@ -71,16 +72,7 @@ def probed_urls(result: RunResult) -> dict[str, dict[str, str]]:
 def render_report(result: RunResult, options: ReportOptions, out: TextIO) -> None:
     # The bytes the lint read (see feedlint.reporters._audit); a file that got its
     # findings after its lint is read again by the linter, and shown only unchanged.
-    sources = dict(options.sources)
-    sources.update((f.path, f.source) for f in result.files if f.source is not None)
-    changed = []
-    for path, raw in result.sources_again(
-        f for f in result.files if f.path not in sources
-    ).items():
-        if raw is None:
-            changed.append(path)
-        else:
-            sources[path] = raw
+    sources, changed = kept_sources(result, options)
     audit = build_audit(
         ((f.path, f.diagnostics) for f in result.files),
         result.files_checked,
@@ -155,6 +147,8 @@ def _data_pieces(audit: Audit, ascii_only: bool) -> Iterator[str]:
                     row.value,
                     row.fixed,
                     row.fix_note,
+                    # The edits --fix would make, as JSON's "fix" gives them, or null.
+                    [list(edit) for edit in d.fix_edits] if d.fixable else None,
                 ]
             )
         yield ("," if start else "") + encode(batch)[1:-1]

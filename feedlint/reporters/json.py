@@ -1,8 +1,14 @@
 """``--format json``: the contract other tools parse.
 
 ``{"version": 1, "files_checked": K, "diagnostics": [...]}``, each diagnostic with
-exactly file, line, column, end_line, end_column, code, rule, severity, message and
-pointer, sorted by file, line, column (then code).
+file, line, column, end_line, end_column, code, rule, severity, message, pointer
+and fix, sorted by file, line, column (then code). ``fix`` is null, or what
+``--fix`` would do: ``{"message", "edits": [{"line", "column", "end_line",
+"end_column", "content"}]}``, each edit replacing its range (placed as the
+diagnostics' spans are, the end exclusive) by ``content`` in the file as read.
+
+The version stays 1 while members are only added: a reader ignores the members it
+does not know.
 """
 
 from __future__ import annotations

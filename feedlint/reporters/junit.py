@@ -44,10 +44,10 @@ def xml_text(text: str) -> str:
 
 
 def diagnostic_line(d: Diagnostic) -> str:
-    """``path:line:col: CODE message`` on one line: a line break inside the message
-    (a quoted key can hold one) is shown as ``\\r``/``\\n``, and XML would turn
-    a bare CR into LF anyway."""
-    line = f"{d.file}:{d.line}:{d.column}: {d.code} {d.message}"
+    """``path:line:col: severity CODE message`` on one line, as ``--format text`` writes
+    it: a line break inside the message (a quoted key can hold one) is shown as
+    ``\\r``/``\\n``, and XML would turn a bare CR into LF anyway."""
+    line = f"{d.file}:{d.line}:{d.column}: {d.severity} {d.code} {d.message}"
     return line.replace("\r", "\\r").replace("\n", "\\n")
 
 

@@ -173,7 +173,7 @@ class SarifReporter(Reporter):
     def _result(
         d: Diagnostic, location: dict[str, str], rule_index: int, rank: int
     ) -> dict[str, Any]:
-        return {
+        found = {
             "ruleId": d.code,
             "ruleIndex": rule_index,
             "level": "error" if d.severity == Severity.ERROR else "warning",
@@ -195,3 +195,32 @@ class SarifReporter(Reporter):
                 FINGERPRINT_KEY: fingerprint(d.code, location["uri"], d.pointer, rank)
             },
         }
+        if d.fixable:
+            found["fixes"] = [sarif_fix(d, location)]
+        return found
+
+
+def sarif_fix(d: Diagnostic, location: dict[str, str]) -> dict[str, Any]:
+    """The edits ``--fix`` would make for ``d``, as a SARIF fix: one artifact change
+    whose replacements are the edits (regions as the results' own, code points)."""
+    assert d.fix is not None
+    return {
+        "description": {"text": d.fix.description},
+        "artifactChanges": [
+            {
+                "artifactLocation": location,
+                "replacements": [
+                    {
+                        "deletedRegion": {
+                            "startLine": line,
+                            "startColumn": column,
+                            "endLine": end_line,
+                            "endColumn": end_column,
+                        },
+                        "insertedContent": {"text": content},
+                    }
+                    for line, column, end_line, end_column, content in d.fix_edits
+                ],
+            }
+        ],
+    }

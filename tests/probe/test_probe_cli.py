@@ -170,7 +170,7 @@ def test_text_output_without_terminal_has_no_progress_bar(
     run = cli(["check", *flags, "a.md"], cwd=tmp_path)
     assert run.stderr == ""
     assert run.stdout == (
-        "a.md:4:9: FL601 webUrl is broken: 404 Not Found\n1 error, 0 warnings in 1 file\n"
+        "a.md:4:9: error FL601 webUrl is broken: 404 Not Found\n1 error, 0 warnings in 1 file\n"
     )
 
 
