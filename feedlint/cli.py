@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from feedlint.discovery import Candidate
     from feedlint.engine import Linter, RunResult
     from feedlint.reporters import Reporter
+    from feedlint.schema import ArticleSchema
     from feedlint.settings import Check, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -257,7 +258,29 @@ def _flag_parser(check: Check) -> Any:
         return _jobs
     if kind in ("text", "path", "schema"):
         return str
+    if kind == "formats":
+        return _format_names
+    if kind == "choice":
+        return lambda value: _choice(value, check.choices)
     raise AssertionError(f"no flag reads a value of the kind {kind!r}")
+
+
+def _format_names(value: str) -> list[str]:
+    from feedlint.jsonformats import format_names_problem
+
+    names = [part.strip() for part in value.split(",") if part.strip()]
+    problem = format_names_problem(names)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return names
+
+
+def _choice(value: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(choices)}, got {value!r}"
+        )
+    return value
 
 
 def _number(value: str, check: Check) -> float:
@@ -429,7 +452,7 @@ def _check(args: argparse.Namespace) -> int:
         from feedlint.articles import would_lint
 
         try:
-            reader = Linter(settings)
+            reader = Linter(settings, _load_schema(resolved))
         except SchemaError as err:
             raise UsageError(str(err)) from err
         for candidate in candidates:
@@ -440,7 +463,7 @@ def _check(args: argparse.Namespace) -> int:
         args, os.environ, settings.output_format, terminal=sys.stdout.isatty()
     )
     try:
-        linter = Linter(settings)
+        linter = Linter(settings, _load_schema(resolved))
         linter.schema.ensure_usable()
     except SchemaError as err:
         raise UsageError(str(err)) from err
@@ -652,6 +675,50 @@ def _resolve_jobs(settings: Settings) -> int:
     from feedlint.parallel import default_jobs
 
     return settings.jobs or default_jobs()
+
+
+def _load_schema(resolved: Resolved) -> ArticleSchema:
+    """The run's schema, every reference resolved (raises SchemaError).
+
+    A configuration file's schema may only read files inside its folder; one named
+    on the command line may read any. http(s) documents are fetched once through
+    the probe's guard (lifted only by --schema-allow-private), and cached signed.
+    """
+    from feedlint.config import COMMAND_LINE
+    from feedlint.schema import ArticleSchema
+
+    settings = resolved.settings
+    if settings.schema is None:
+        return ArticleSchema.builtin()
+    from_config = resolved.origins.get("schema") != COMMAND_LINE
+    fetcher: Any = None
+
+    def fetch(url: str) -> bytes:
+        nonlocal fetcher
+        if fetcher is None:
+            from feedlint.cache import default_cache_dir
+            from feedlint.probe import SchemaFetcher
+
+            folder = None
+            if settings.cache:
+                folder = os.path.join(settings.cache_dir or default_cache_dir(), "schemas")
+            fetcher = SchemaFetcher(allow_private=settings.schema_allow_private,
+                                    cache_folder=folder)
+        try:
+            return bytes(fetcher(url))
+        finally:
+            for note in fetcher.notes:
+                _note(note)
+            fetcher.notes.clear()
+
+    return ArticleSchema.load(
+        settings.schema,
+        base_uri=settings.base_uri,
+        disabled_formats=settings.disable_formats,
+        regex_variant=settings.regex_variant,
+        fetch=fetch,
+        inside=settings.config_root if from_config else None,
+    )
 
 
 def _open_cache(

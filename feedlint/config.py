@@ -449,7 +449,29 @@ _READERS: dict[str, Callable[[Any, str, Check], Any]] = {
     "text": lambda v, w, c: _text(v, w),
     "path": lambda v, w, c: _text(v, w),
     "schema": lambda v, w, c: _schema(v, w),
+    "formats": lambda v, w, c: _formats(v, w),
+    "choice": lambda v, w, c: _choice(v, w, c.choices),
 }
+
+
+def _formats(value: Any, where: str) -> tuple[str, ...]:
+    from feedlint.jsonformats import format_names_problem
+
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of formats such as [\"date-time\", "
+                          f"\"uri\"], or [\"*\"] for all, got {_toml(value)}")
+    problem = format_names_problem(value)
+    if problem is not None:
+        raise ConfigError(f"{where}: {problem}")
+    return tuple(value)
+
+
+def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise ConfigError(f"{where}: expected one of {', '.join(map(repr, choices))}, "
+                          f"got {_toml(value)}")
+    return str(value)
+
 
 
 #: Keys of the feedlint table, and their settings (feedlint.settings.SETTINGS).

@@ -104,18 +104,45 @@ def equal(one: Any, two: Any) -> bool:
     return bool(one == two)
 
 
-def compile_schema(schema: Any) -> Predicate:
-    """A predicate that says whether an instance is valid; raises :class:`Unsupported`."""
+def compile_schema(
+    schema: Any,
+    *,
+    regex_variant: str = "python",
+    conforms: Callable[[Any, str], bool] | None = None,
+) -> Predicate:
+    """A predicate that says whether an instance is valid; raises :class:`Unsupported`.
+
+    ``regex_variant``: how patterns read (feedlint.jsonformats: ``python`` is
+    jsonschema's own ``re.search``). ``conforms``: the FormatChecker's own
+    ``conforms`` when formats are asserted (the same function jsonschema calls, so
+    both agree), None when ``format`` is an annotation.
+    """
     if isinstance(schema, dict):
         declared = schema.get("$schema")
         if declared is not None and declared not in _DRAFTS:
             raise Unsupported(f"draft {declared!r}")
-    return _Compiler(schema).compile(schema, "#")
+    return _Compiler(schema, regex_variant, conforms).compile(schema, "#")
+
+
+def _python_search(pattern: str) -> Callable[[str], Any]:
+    return re.compile(pattern).search
 
 
 class _Compiler:
-    def __init__(self, root: Any) -> None:
+    def __init__(
+        self,
+        root: Any,
+        regex_variant: str = "python",
+        conforms: Callable[[Any, str], bool] | None = None,
+    ) -> None:
         self.root = root
+        self.conforms = conforms
+        if regex_variant == "python":
+            self.search: Callable[[str], Callable[[str], Any]] = _python_search
+        else:
+            from feedlint.jsonformats import searcher
+
+            self.search = lambda pattern: searcher(pattern, regex_variant)
         #: "#/$defs/url" -> its predicate, filled once compiled (refs may recurse).
         self.refs: dict[str, Predicate | None] = {}
 
@@ -166,7 +193,10 @@ class _Compiler:
     def _fused_scalar(self, schema: dict[str, Any], where: str) -> Predicate | None:
         """One closure for the common ``{"type": "string", "minLength": 1, "pattern":
         ...}`` and ``{"type": "integer", "minimum": 1}``: most of an article's values."""
-        asserted = {k for k in schema if k in ASSERTING_KEYWORDS and k != "format"}
+        asserted = {
+            k for k in schema
+            if k in ASSERTING_KEYWORDS and (k != "format" or self.conforms is not None)
+        }
         kind = schema.get("type")
         if kind == "string" and asserted <= {"type", "minLength", "maxLength", "pattern"}:
             low = schema.get("minLength", 0)
@@ -176,7 +206,7 @@ class _Compiler:
                 raise Unsupported(f"{where}: minLength/maxLength must be numbers")
             if pattern is not None and not isinstance(pattern, str):
                 raise Unsupported(f"{where}: pattern must be a string")
-            search = re.compile(pattern).search if pattern is not None else None
+            search = self.search(pattern) if pattern is not None else None
 
             def string(x: Any) -> bool:
                 if not isinstance(x, str):
@@ -185,7 +215,7 @@ class _Compiler:
                     return False
                 if high is not None and len(x) > high:
                     return False
-                return search is None or search(x) is not None
+                return search is None or bool(search(x))
 
             return string
         bounds = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}
@@ -226,7 +256,16 @@ class _Compiler:
         if keyword == "prefixItems":
             return self._prefix_items(value, where)
         if keyword == "format":
-            return None  # an annotation unless a FormatChecker is passed; none is
+            conforms = self.conforms
+            if conforms is None:
+                return None  # an annotation unless a FormatChecker is passed
+            if not isinstance(value, str):
+                raise Unsupported(f"{where}: format must be a string")
+
+            def format_(x: Any) -> bool:
+                return conforms(x, value)
+
+            return format_
         if keyword in ("minLength", "maxLength", "minItems", "maxItems", "minProperties",
                        "maxProperties"):
             return self._size(keyword, value, where)
@@ -237,10 +276,10 @@ class _Compiler:
         if keyword == "pattern":
             if not isinstance(value, str):
                 raise Unsupported(f"{where}: pattern must be a string")
-            search = re.compile(value).search
+            search = self.search(value)
 
             def pattern(x: Any) -> bool:
-                return not isinstance(x, str) or search(x) is not None
+                return not isinstance(x, str) or bool(search(x))
 
             return pattern
         if keyword == "enum":
@@ -374,7 +413,7 @@ class _Compiler:
             for name, sub in properties.items()
         }
         by_pattern = tuple(
-            (re.compile(p).search, self.compile(sub, f"{where}/patternProperties/{p}"))
+            (self.search(p), self.compile(sub, f"{where}/patternProperties/{p}"))
             for p, sub in patterns.items()
         )
         extra = self.compile(additional, f"{where}/additionalProperties")

@@ -68,7 +68,12 @@ class Pipeline:
         selected: Callable[[str], bool] | None = None,
     ) -> None:
         self.settings = settings
-        self.schema = schema or ArticleSchema.load(settings.schema)
+        self.schema = schema or ArticleSchema.load(
+            settings.schema,
+            base_uri=settings.base_uri,
+            disabled_formats=settings.disable_formats,
+            regex_variant=settings.regex_variant,
+        )
         self.modules: list[tuple[RuleModule, dict[str, Any]]] = []
         for module in MODULES:
             if module.check is None and module.collect is None and module.across is None:

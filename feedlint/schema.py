@@ -84,29 +84,116 @@ def builtin_schema_text() -> str:
 _BUILTIN_PATH = os.path.join(os.path.dirname(__file__), "data", "article.schema.json")
 
 
+#: Fetch an http(s) URL's bytes; raises OSError with a reason (see feedlint.probe).
+Fetch = Callable[[str], bytes]
+
+
+def is_url(text: str) -> bool:
+    return text.startswith(("http://", "https://"))
+
+
 @dataclass(frozen=True)
 class ArticleSchema:
-    """A JSON Schema and the validator built from it, once per run."""
+    """A JSON Schema and the validator built from it, once per run.
+
+    A user's schema is read the way check-jsonschema reads it: formats asserted
+    (less ``disabled_formats``), patterns in ECMA-262 (``regex_variant``), every
+    ``$ref`` resolved before any file is linted: relative to ``base_uri`` (the
+    schema file's, its ``$id`` or ``--base-uri``), other documents read or fetched
+    once and kept in ``documents``.
+    """
 
     schema: dict[str, Any]
     source: str
     digest: str
+    base_uri: str = ""
+    #: Every other document its references reach, as (URI, contents).
+    documents: tuple[tuple[str, Any], ...] = ()
+    disabled_formats: tuple[str, ...] = ()
+    regex_variant: str = "ecma"
 
     @classmethod
     def builtin(cls) -> ArticleSchema:
         return cls._from_text(builtin_schema_text(), BUILTIN_SOURCE)
 
     @classmethod
-    def load(cls, path: str | Path | None) -> ArticleSchema:
-        """The schema at ``path``, or the built-in one; raises :class:`SchemaError`."""
+    def load(
+        cls,
+        path: str | Path | None,
+        *,
+        base_uri: str | None = None,
+        disabled_formats: tuple[str, ...] = (),
+        regex_variant: str = "ecma",
+        fetch: Fetch | None = None,
+        inside: str | None = None,
+    ) -> ArticleSchema:
+        """The schema at ``path`` (a file or an http(s) URL), or the built-in one, its
+        references resolved; raises :class:`SchemaError`.
+
+        ``fetch`` gets http(s) documents (None: a reference to one is an error);
+        ``inside``: the folder local documents must stay in (a configuration file's
+        schema), None for anywhere (a schema named on the command line).
+        """
         if path is None:
             return cls.builtin()
+        where = str(path)
+        if is_url(where):
+            if fetch is None:
+                raise SchemaError(f"cannot fetch the schema {where}: no network access here")
+            try:
+                text = fetch(where).decode("utf-8")
+            except (OSError, UnicodeDecodeError) as err:
+                raise SchemaError(f"cannot fetch the schema {where}: {err}") from err
+            retrieval = where
+        else:
+            try:
+                with open(path, encoding="utf-8") as handle:
+                    text = handle.read()
+            except (OSError, UnicodeDecodeError) as err:
+                raise SchemaError(f"cannot read the schema {path}: {err}") from err
+            from pathlib import Path as _Path
+
+            retrieval = _Path(os.path.abspath(path)).as_uri()
+        loaded = cls._from_text(text, where)
+        return cls.user(
+            loaded.schema, where, loaded.digest, retrieval_uri=retrieval, base_uri=base_uri,
+            disabled_formats=disabled_formats, regex_variant=regex_variant, fetch=fetch,
+            inside=inside,
+        )
+
+    @classmethod
+    def user(
+        cls,
+        schema: dict[str, Any],
+        source: str,
+        digest: str,
+        *,
+        retrieval_uri: str = "",
+        base_uri: str | None = None,
+        disabled_formats: tuple[str, ...] = (),
+        regex_variant: str = "ecma",
+        fetch: Fetch | None = None,
+        inside: str | None = None,
+    ) -> ArticleSchema:
+        """A user's schema read from ``retrieval_uri``, its references resolved."""
+        from feedlint.schemarefs import UnresolvedReference, resolve_documents
+
         try:
-            with open(path, encoding="utf-8") as handle:
-                text = handle.read()
-        except (OSError, UnicodeDecodeError) as err:
-            raise SchemaError(f"cannot read the schema {path}: {err}") from err
-        return cls._from_text(text, str(path))
+            base, documents = resolve_documents(
+                schema, source, retrieval_uri=retrieval_uri, base_uri=base_uri,
+                fetch=fetch, inside=inside, local=not is_url(retrieval_uri),
+            )
+        except UnresolvedReference as err:
+            raise SchemaError(str(err)) from err
+        except RecursionError as err:
+            raise SchemaError(f"{source}: the schema nests too deeply") from err
+        from feedlint._hashing import blake2b
+
+        parts = [digest, base, repr(disabled_formats), regex_variant]
+        parts += [uri + "\0" + json.dumps(doc, sort_keys=True) for uri, doc in documents]
+        combined = blake2b("\0".join(parts).encode("utf-8"), digest_size=32).hexdigest()
+        return cls(schema, source, combined, base, documents, tuple(disabled_formats),
+                   regex_variant)
 
     @classmethod
     def _from_text(cls, text: str, source: str) -> ArticleSchema:
@@ -121,20 +208,46 @@ class ArticleSchema:
         from feedlint._hashing import blake2b
 
         digest = blake2b(text.encode("utf-8"), digest_size=32).hexdigest()
-        return cls(schema, source, digest)
+        # The built-in schema is read with Python's re and without formats: its
+        # patterns mean the same in both, and a plain run imports nothing more.
+        return cls(schema, source, digest, regex_variant="python")
 
     @property
     def builtin_source(self) -> bool:
         return self.source == BUILTIN_SOURCE
 
+    @property
+    def asserts_formats(self) -> bool:
+        return not self.builtin_source and "*" not in self.disabled_formats
+
+    @cached_property
+    def format_checker(self) -> Any:
+        """The FormatChecker of the schema's draft (None: formats are annotations)."""
+        if not self.asserts_formats:
+            return None
+        from jsonschema import validators
+
+        from feedlint.jsonformats import format_checker
+
+        draft = validators.validator_for(self.schema, default=validators.Draft202012Validator)
+        return format_checker(draft, self.disabled_formats, self.regex_variant)
+
     @cached_property
     def fast(self) -> Callable[[Any], bool] | None:
         """The compiled yes/no validator, or None when the schema needs jsonschema."""
         from feedlint.fastschema import Unsupported, compile_schema
+        from feedlint.jsonformats import RegexError
 
+        if self.documents:
+            return None  # references to other documents: jsonschema alone
+        checker = self.format_checker
         try:
-            return compile_schema(self.schema)
-        except (Unsupported, re.error, RecursionError):
+            return compile_schema(
+                self.schema,
+                regex_variant=self.regex_variant,
+                conforms=checker.conforms if checker is not None else None,
+            )
+        except (Unsupported, re.error, RegexError, RecursionError):
             return None
 
     def ensure_usable(self) -> None:
@@ -152,14 +265,40 @@ class ArticleSchema:
         from jsonschema import exceptions, validators
 
         cls = validators.validator_for(self.schema, default=validators.Draft202012Validator)
-        try:
+        if self.builtin_source:
             cls.check_schema(self.schema)
-        except exceptions.SchemaError as err:
+            return cls(self.schema)
+        from feedlint.jsonformats import format_checker, validator_class
+
+        # The schema is checked against its metaschema with formats asserted, so a
+        # pattern that is not an ECMA-262 regex is found here, before any file.
+        meta_class = validator_class(
+            validators.validator_for(cls.META_SCHEMA, default=cls), self.regex_variant
+        )
+        meta = meta_class(
+            cls.META_SCHEMA, format_checker=format_checker(cls, (), self.regex_variant)
+        )
+        try:
+            error = exceptions.best_match(meta.iter_errors(self.schema))
+            if error is not None:
+                raise error
+        except exceptions.ValidationError as err:
             path = "/".join(str(p) for p in err.absolute_path) or "(root)"
             raise SchemaError(
                 f"{self.source}: not a valid JSON Schema at {path}: {err.message}"
             ) from err
-        return cls(self.schema)
+        from feedlint.schemarefs import keywords_turned_off, resolver_for
+
+        off = keywords_turned_off(self.schema, self.documents)
+        if off:
+            cls = validators.extend(  # type: ignore[no-untyped-call]
+                cls, {keyword: _asserts_nothing for keyword in off}
+            )
+        return validator_class(cls, self.regex_variant)(  # type: ignore[no-any-return]
+            self.schema,
+            format_checker=self.format_checker,
+            _resolver=resolver_for(self.schema, self.base_uri, self.documents),
+        )
 
     def check(self, data: Any) -> list[Finding]:
         """One finding per problem the schema sees in ``data``.
@@ -170,7 +309,12 @@ class ArticleSchema:
         fast = self.fast
         if fast is not None and fast(data):
             return []
-        return list(_findings(self.validator.iter_errors(data), self.schema))
+        return list(_findings(self.validator.iter_errors(data), self.schema, self.regex_variant))
+
+
+def _asserts_nothing(*args: Any) -> Iterator[ValidationError]:
+    """A keyword of a vocabulary the schema's metaschema leaves out."""
+    return iter(())
 
 
 def _pointer(path: Iterable[Any]) -> str:
@@ -190,14 +334,16 @@ def _flatten(errors: Iterable[ValidationError]) -> Iterator[ValidationError]:
         yield error
 
 
-def _findings(errors: Iterable[ValidationError], root: dict[str, Any]) -> Iterator[Finding]:
+def _findings(
+    errors: Iterable[ValidationError], root: dict[str, Any], variant: str = "python"
+) -> Iterator[Finding]:
     ordered = sorted(
         _flatten(errors),
         key=lambda e: (_pointer(e.absolute_path), _RANK.get(str(e.validator), 9)),
     )
     seen: set[str] = set()
     for error in ordered:
-        for finding in _explain(error, root):
+        for finding in _explain(error, root, variant):
             key = finding.pointer + "\0" + finding.target
             if finding.code == FL101:
                 key += finding.message
@@ -207,7 +353,9 @@ def _findings(errors: Iterable[ValidationError], root: dict[str, Any]) -> Iterat
             yield finding
 
 
-def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
+def _explain(
+    error: ValidationError, root: dict[str, Any], variant: str = "python"
+) -> Iterator[Finding]:
     keyword = str(error.validator)
     pointer = _pointer(error.absolute_path)
     path = human_path(pointer)
@@ -238,7 +386,7 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
     if keyword in ("additionalProperties", "unevaluatedProperties"):
         schema = error.schema if isinstance(error.schema, dict) else {}
         allowed = set(schema.get("properties", {}))
-        for extra in _extra_keys(error):
+        for extra in _extra_keys(error, variant):
             child = f"{pointer}/{escape_pointer_token(extra)}"
             where = "" if not pointer else f" in {path}"
             message = f'unknown field "{extra}"{where}'
@@ -256,6 +404,16 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
     ):
         yield Finding(FL104, f"{path} must not be empty", pointer)
         return
+    if keyword == "pattern" and not describe(error.schema, root):
+        yield Finding(
+            code, f"{path} must match the pattern {value}, got {show_value(instance)}", pointer
+        )
+        return
+    if keyword == "format":
+        from feedlint.jsonformats import format_message
+
+        yield Finding(code, format_message(path or "the article", str(value), instance), pointer)
+        return
     expected = describe(error.schema, root)
     if keyword == "enum":
         options = ", ".join(json.dumps(v) for v in value)
@@ -268,20 +426,13 @@ def _explain(error: ValidationError, root: dict[str, Any]) -> Iterator[Finding]:
         yield Finding(code, f"{path}: {error.message}", pointer)
 
 
-def _extra_keys(error: ValidationError) -> list[str]:
-    import re
+def _extra_keys(error: ValidationError, variant: str) -> list[str]:
+    from feedlint.jsonformats import additional_keys
 
     instance = error.instance
     if not isinstance(instance, dict):
         return []
-    schema = error.schema if isinstance(error.schema, dict) else {}
-    properties = schema.get("properties", {})
-    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
-    return [
-        key
-        for key in instance
-        if key not in properties and not any(p.search(key) for p in patterns)
-    ]
+    return additional_keys(instance, error.schema, variant)
 
 
 def _resolve(schema: Any, root: dict[str, Any]) -> Any:

@@ -28,6 +28,14 @@ class Settings:
     severity: dict[str, Severity] = field(default_factory=dict)
     #: A user's schema instead of the built-in one.
     schema: str | None = None
+    #: A user's schema: formats not asserted ("*": none), as check-jsonschema's flag.
+    disable_formats: tuple[str, ...] = ()
+    #: A user's schema: how ``pattern`` reads ("ecma", "nonunicode" or "python").
+    regex_variant: str = "ecma"
+    #: A user's schema: the base URI its references are resolved against.
+    base_uri: str | None = None
+    #: Let a schema's http(s) references reach loopback and private addresses.
+    schema_allow_private: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     #: Rule module name -> option name -> value (defaults filled in by the engine).
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -129,7 +137,8 @@ class Settings:
 #: - ``processes``: ``--jobs``'s number of worker processes
 Kind = Literal[
     "codes", "globs", "regexes", "networks", "statuses", "severity", "per-file-ignores",
-    "size", "whole", "number", "bool", "text", "schema", "path", "processes",
+    "size", "whole", "number", "bool", "text", "schema", "path", "processes", "formats",
+    "choice",
 ]
 
 
@@ -144,6 +153,8 @@ class Check(NamedTuple):
     above: bool = False
     #: ``number``: what it counts, for a flag's message ("a number of seconds ...").
     unit: str = ""
+    #: ``choice``: the values allowed.
+    choices: tuple[str, ...] = ()
 
 
 #: The argument group of the link probe's flags in ``feedlint check --help``.
@@ -267,6 +278,28 @@ SETTINGS: tuple[Setting, ...] = (
             key="schema", flag=Flag(("--schema",), "validate against this JSON Schema", "PATH"),
             path_inside_config=True, unset="the built-in schema",
             example="article.schema.json"),
+    Setting("disable_formats", "formats a user's schema does not assert (* for all)",
+            Check("formats"), key="disable-formats",
+            flag=Flag(("--disable-formats",), "do not assert these formats of your schema "
+                      "(* for none), such as date-time,uri", "FORMATS", repeatable=True,
+                      split=True),
+            example=["uri-reference"]),
+    Setting("regex_variant", "how a user's schema's patterns are read",
+            Check("choice", choices=("ecma", "nonunicode", "python")), key="regex-variant",
+            flag=Flag(("--regex-variant",), "read your schema's patterns as ECMA-262 (ecma, "
+                      "the default; nonunicode: without the u flag) or as Python's re "
+                      "(python)", "VARIANT"),
+            example="python"),
+    Setting("base_uri", "the base URI of a user's schema's references", _TEXT,
+            flag=Flag(("--base-uri",), "resolve your schema's references against this "
+                      "URI instead of its $id or its own location", "URI"),
+            unset="the schema's $id, else its location"),
+    Setting("schema_allow_private", "let a schema's references reach private addresses",
+            _BOOL, key="schema-allow-private",
+            flag=Flag(("--schema-allow-private",), "let --schema and its http(s) references "
+                      "be fetched from loopback and private addresses (your intranet)"),
+            lifts_guard="let a schema be fetched from loopback and private addresses",
+            changes_results=False, example=False),
     Setting("max_file_size", "files over this size are reported, not parsed", _SIZE,
             key="max-file-size", example="5 MiB"),
     Setting("rule_options", "the rule modules' options (their own tables)"),

@@ -186,8 +186,9 @@ def errors_for(tmp_path: Path, body: str, name: str = "pyproject.toml") -> str:
     ("body", "expected"),
     [
         ("selekt = []", "[tool.feedlint] selekt: unknown key (did you mean 'select'?); allowed "
-         "keys: exclude, extend-exclude, extend-select, ignore, include, max-file-size, "
-         "per-file-ignores, schema, select, severity"),
+         "keys: disable-formats, exclude, extend-exclude, extend-select, ignore, include, "
+         "max-file-size, output-format, per-file-ignores, regex-variant, schema, "
+         "schema-allow-private, select, severity"),
         ('ignore = "FL103"', '[tool.feedlint] ignore: expected a list of codes such as '
          '["FL103", "FL2"], got a string "FL103"'),
         ('ignore = ["FL1O3"]', "[tool.feedlint] ignore: unknown code 'FL1O3' (did you mean "

@@ -119,7 +119,7 @@ INSIDE = [s for s in SETTINGS if s.path_inside_config]
 
 
 def test_the_guarded_and_path_keys_are_the_known_ones() -> None:
-    assert ids(GUARDED) == ["probe_allow_private", "probe_allow_networks"]
+    assert ids(GUARDED) == ["schema_allow_private", "probe_allow_private", "probe_allow_networks"]
     assert set(ids(INSIDE)) == {"schema", "probe_cache_dir", "probe_ca_bundle"}
 
 
@@ -211,8 +211,10 @@ def test_a_split_flag_takes_commas_and_repeats(setting: Setting) -> None:
 
     flag = setting.flag
     assert flag is not None and setting.check is not None
-    item = {"codes": "FL1", "globs": "a", "networks": "10.0.0.0/8"}[setting.check.kind]
-    other = {"codes": "FL4", "globs": "b", "networks": "10.1.0.0/16"}[setting.check.kind]
+    item = {"codes": "FL1", "globs": "a", "networks": "10.0.0.0/8",
+            "formats": "date"}[setting.check.kind]
+    other = {"codes": "FL4", "globs": "b", "networks": "10.1.0.0/16",
+             "formats": "uri"}[setting.check.kind]
     args = build_parser().parse_args(
         ["check", flag.names[0], f"{item},{other}", flag.names[0], item]
     )

@@ -24,6 +24,7 @@ from feedlint.probe._run import (
     probe_urls,
     url_identity,
 )
+from feedlint.probe._schemas import SchemaFetcher, SchemaFetchError
 
 __all__ = [
     "AddressGuard",
@@ -32,6 +33,8 @@ __all__ = [
     "ProbeStats",
     "Refused",
     "ResolveError",
+    "SchemaFetchError",
+    "SchemaFetcher",
     "address_problem",
     "check_settings",
     "dispatch",
