@@ -305,6 +305,8 @@ class _Builder:
         self._stopped = False
         #: Set when the document is refused (an alias, too deep, too large).
         self.refused = False
+        #: The parser's text cut into lines, when a finding needs to read them.
+        self._lines: _SourceLines | None = None
 
     def _at(self, mark: Any) -> int:
         """The offset in the file of a parser mark."""
@@ -319,6 +321,10 @@ class _Builder:
         return self.lines.span(
             self._at(node.start_mark), self._at(node.end_mark)
         )
+
+    def _line_of(self, index: int) -> int:
+        """The line of the file of ``index`` in the parser's text."""
+        return self.lines.position(self.offset + self._unshift(index))[0]
 
     def _mark_span(self, mark: Any) -> Span:
         line, column = self.lines.position(self._at(mark))
@@ -336,6 +342,11 @@ class _Builder:
                 "about six",
                 span=self._mark_span(mark),
             )
+        words = plain_words(err, self.parser_text, self._line_of)
+        if words is not None:
+            message, index = words
+            line, column = self.lines.position(self.offset + self._unshift(index))
+            return Finding(FL003, message, span=Span(line, column, line, column + 1))
         message = f"invalid YAML: {problem}"
         if err.context:
             context = err.context
@@ -369,6 +380,10 @@ class _Builder:
             return []
         findings: list[Finding] = []
         aliases: dict[str, tuple[Any, int, str]] = {}
+        #: Anchors in the order met: (name, event, pointer).
+        anchors: list[tuple[str, Any, str]] = []
+        #: Aliases of no anchor defined before them: text starting with ``*``.
+        undefined: list[tuple[Any, str]] = []
         depth = 0
         nodes = 0
         path = _EventPath()
@@ -378,19 +393,14 @@ class _Builder:
                 pointer = path.place(event)
                 if isinstance(event, yaml.AliasEvent):
                     name = str(anchor)
+                    if not any(defined == name for defined, _, _ in anchors):
+                        undefined.append((event, pointer))
+                        continue
                     first, uses, where = aliases.get(name, (event, 0, pointer))
                     aliases[name] = (first, uses + 1, where)
                     continue
                 if anchor is not None:
-                    findings.append(
-                        Finding(
-                            FL006,
-                            f"anchor &{anchor} is not allowed: articles are plain data, "
-                            "remove the anchor",
-                            pointer,
-                            span=self._event_span(event),
-                        )
-                    )
+                    anchors.append((str(anchor), event, pointer))
                 if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
                     nodes += 1
                     if nodes > MAX_NODES:
@@ -404,11 +414,17 @@ class _Builder:
                 elif isinstance(event, yaml.CollectionEndEvent):
                     depth -= 1
         except yaml.MarkedYAMLError as err:
-            if not findings and not aliases:
+            if not findings and not aliases and not anchors and not undefined:
                 return [self.syntax_error(err)]
         except yaml.reader.ReaderError as err:
-            if not findings and not aliases:
+            if not findings and not aliases and not anchors and not undefined:
                 return [self.reader_error(err, yaml_text)]
+        findings[:0] = [
+            self._anchor_finding(name, event, pointer, name in aliases, yaml_text)
+            for name, event, pointer in anchors
+        ]
+        for event, pointer in undefined:
+            findings.append(self._undefined_alias(event, pointer, yaml_text))
         for name, (first, uses, where) in aliases.items():
             more = f" (used {uses} times)" if uses > 1 else ""
             findings.append(
@@ -420,6 +436,42 @@ class _Builder:
                 )
             )
         return findings
+
+    def _anchor_finding(
+        self, name: str, event: Any, pointer: str, used: bool, yaml_text: str
+    ) -> Finding:
+        """FL006 for an anchor; one no alias uses, starting a plain value, may be text
+        (``&Co news``): the message says how to keep it as text."""
+        message = f"anchor &{name} is not allowed: articles are plain data, remove the anchor"
+        mark = event.start_mark
+        if not used and isinstance(event, yaml.ScalarEvent) and not event.style and mark:
+            words = _quote_the_value(mark.index, self._source_lines(yaml_text), "")
+            if words is not None:
+                quoted = words[0].removeprefix("; quote the value: ")
+                message = (
+                    f"anchor &{name} is not allowed: articles are plain data; if the value "
+                    f"is text, quote it: {quoted}"
+                )
+        return Finding(FL006, message, pointer, span=self._event_span(event))
+
+    def _source_lines(self, yaml_text: str) -> _SourceLines:
+        """The lines of the parser's text, cut once for all the findings that read them."""
+        if self._lines is None or self._lines.text is not yaml_text:
+            self._lines = _SourceLines(yaml_text)
+        return self._lines
+
+    def _undefined_alias(self, event: Any, pointer: str, yaml_text: str) -> Finding:
+        """FL003 for an alias of no anchor (libyaml's composer refuses it): text that
+        starts with ``*``, such as ``*Updated*``, unless it is quoted."""
+        index = event.start_mark.index
+        words = _quote_the_value(
+            index, self._source_lines(yaml_text), undefined_alias_reason("*")
+        )
+        message = (
+            words[0] if words is not None
+            else f"invalid YAML: found undefined alias *{event.anchor}"
+        )
+        return Finding(FL003, message, pointer, span=self._mark_span(event.start_mark))
 
     @staticmethod
     def too_deep(span: Span, pointer: str = "") -> Finding:
@@ -803,3 +855,579 @@ def _max_indent(text: str) -> int:
     for match in _INDENT.finditer(text):
         deepest = max(deepest, match.end(1) - match.start(1))
     return deepest
+
+
+# --- libyaml's syntax errors in the words of someone editing an article ---------
+#
+# Each reading below holds only when libyaml's problem, its marks and the source
+# line agree exactly with one way an editor breaks YAML; anything else keeps
+# libyaml's own words (``invalid YAML: ...``). A reading gives the message and
+# the index, in the parser's text, of the character that caused the error.
+
+#: A key as articles write them (the block reader's own pattern).
+_KEY = r"[A-Za-z_][A-Za-z0-9_-]{0,127}"
+#: A line that sets a key: indent, an optional list entry, the key, its ``:``, the
+#: spaces after it and the rest of the line.
+_KEY_LINE = re.compile(rf"( *)(- +)?({_KEY}):(?:( +)(.*))?\Z")
+#: A line that starts with a word and a space but has no ``: `` nor a final ``:``.
+_WORD_LINE = re.compile(rf"( *)(- +)?({_KEY})(?:( +)(.*))?\Z")
+#: The characters YAML reserves, and a value may not start with unquoted.
+_RESERVED_FIRST = {
+    "@": "`@` unless it is quoted (YAML reserves it)",
+    "`": "a backquote unless it is quoted (YAML reserves it)",
+    "%": "`%` unless it is quoted (YAML reads it as a directive)",
+}
+#: The longest value shown whole in a message; longer ones end in " …".
+_SHOWN_VALUE = 48
+
+
+class _SourceLines:
+    """The parser's text cut at ``\\n`` (a CR before it dropped), for the readings."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0]
+        self.starts.extend(m.end() for m in re.finditer("\n", text))
+
+    def number(self, index: int) -> int:
+        """The 0-based line holding ``index``."""
+        return bisect_right(self.starts, index) - 1
+
+    def line(self, number: int) -> str:
+        start = self.starts[number]
+        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(self.text)
+        return self.text[start:end].removesuffix("\r")
+
+    def previous(self, number: int) -> int | None:
+        """The nearest line above ``number`` holding more than white space or a comment."""
+        for above in range(number - 1, -1, -1):
+            content = self.line(above).strip()
+            if content and not content.startswith("#"):
+                return above
+        return None
+
+
+def _spaces(count: int) -> str:
+    return "no spaces" if count == 0 else "1 space" if count == 1 else f"{count} spaces"
+
+
+def _quoted(value: str) -> str:
+    """``value`` as a quoted YAML scalar: double quotes, or single ones when it holds
+    a ``"`` or a backslash and no ``'``."""
+    if ("\"" in value or "\\" in value) and "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _shown(key_part: str, value: str) -> str:
+    """``key: "value"`` for a message, a long value cut at a word with " …"."""
+    if len(value) > _SHOWN_VALUE:
+        cut = value[:_SHOWN_VALUE].rsplit(" ", 1)[0] or value[:_SHOWN_VALUE]
+        quoted = _quoted(cut + " …")
+    else:
+        quoted = _quoted(value)
+    return f"{key_part}{quoted}"
+
+
+def _plain_value(rest: str) -> str:
+    """The value a person meant on a line, from where it starts: the rest of the line
+    but a trailing comment (`` # `` and a space: ``#1`` or ``#tag`` is kept as text)."""
+    value = rest.rstrip()
+    cut = re.search(r"\s#(?:\s|\Z)", value)
+    if cut is not None:
+        value = value[: cut.start()].rstrip()
+    return value
+
+
+def _key_part(match: re.Match[str]) -> str:
+    """``key: `` as written, without the indent (``- key: `` for a list entry)."""
+    return f"{match.group(2) or ''}{match.group(3)}: "
+
+
+def plain_words(
+    err: yaml.MarkedYAMLError, text: str, line_of: Any
+) -> tuple[str, int] | None:
+    """What is wrong, in the words of someone editing an article, and the index in
+    ``text`` of the character that caused it; None when no reading holds exactly.
+
+    ``line_of(index)`` is the line of the file that holds ``text[index]``.
+    """
+    if re.search("\r(?!\n)|[\x85\u2028\u2029]", text):
+        return None  # lines broken otherwise than by \n: the readings do not apply
+    problem = err.problem or ""
+    context = err.context or ""
+    problem_at = err.problem_mark.index if err.problem_mark is not None else None
+    context_at = err.context_mark.index if err.context_mark is not None else None
+    lines = _SourceLines(text)
+    readings = (
+        _tab_in_indent,
+        _reserved_first,
+        _alias_or_anchor_text,
+        _inner_quote,
+        _unclosed_quote,
+        _dash_without_space,
+        _missing_colon,
+        _colon_in_value,
+        _hash_in_flow,
+        _misindented,
+    )
+    for reading in readings:
+        found = reading(problem, context, problem_at, context_at, lines, line_of)
+        if found is not None:
+            return found
+    return None
+
+
+def _tab_in_indent(
+    problem: str, context: str, at: int | None, _c: int | None, lines: _SourceLines,
+    _l: Any,
+) -> tuple[str, int] | None:
+    if at is None or at >= len(lines.text) or lines.text[at] != "\t":
+        return None
+    if problem not in (
+        "found a tab character that violates indentation",
+        "found character that cannot start any token",
+    ):
+        return None
+    number = lines.number(at)
+    before = lines.text[lines.starts[number] : at]
+    if before.strip(" \t"):
+        return None  # the tab is not in the indentation
+    return (
+        "a tab in the indentation: YAML indents with spaces only; replace the tab "
+        "with spaces",
+        at,
+    )
+
+
+def _reserved_first(
+    problem: str, context: str, at: int | None, _c: int | None, lines: _SourceLines,
+    _l: Any,
+) -> tuple[str, int] | None:
+    if problem != "found character that cannot start any token" or at is None:
+        return None
+    char = lines.text[at] if at < len(lines.text) else ""
+    if char not in _RESERVED_FIRST:
+        return None
+    return _quote_the_value(
+        at, lines, f"a value cannot start with {_RESERVED_FIRST[char]}"
+    )
+
+
+def _quote_the_value(at: int, lines: _SourceLines, why: str) -> tuple[str, int] | None:
+    """``why``, and the line's value quoted, when ``at`` is where that value starts."""
+    number = lines.number(at)
+    line = lines.line(number)
+    column = at - lines.starts[number]
+    match = _KEY_LINE.match(line)
+    if match is not None and match.group(5) and match.start(5) == column:
+        value = _plain_value(match.group(5))
+        shown = _shown(_key_part(match), value)
+    else:
+        item = re.match(r"( *)(- +)(.*)\Z", line)
+        if item is None or item.start(3) != column:
+            return None
+        value = _plain_value(item.group(3))
+        shown = _shown(item.group(2), value)
+    if not value:
+        return None
+    return f"{why}; quote the value: {shown}", at
+
+
+def _alias_or_anchor_text(
+    problem: str, context: str, at: int | None, context_at: int | None,
+    lines: _SourceLines, _l: Any,
+) -> tuple[str, int] | None:
+    if problem == "found undefined alias" and at is not None:
+        start = at
+    elif (
+        problem == "did not find expected alphabetic or numeric character"
+        and context in ("while scanning an alias", "while scanning an anchor")
+        and context_at is not None
+    ):
+        start = context_at
+    else:
+        return None
+    if start >= len(lines.text) or lines.text[start] not in "*&":
+        return None
+    return _quote_the_value(start, lines, undefined_alias_reason(lines.text[start]))
+
+
+def undefined_alias_reason(char: str) -> str:
+    """Why a value starting with ``*`` or ``&`` as text is not read as text."""
+    if char == "*":
+        return (
+            "an unquoted value starting with `*` is a YAML alias (a reference to an "
+            "anchor `&name`), and there is no such anchor"
+        )
+    return "an unquoted value starting with `&` is a YAML anchor, not text"
+
+
+def _inner_quote(
+    problem: str, context: str, at: int | None, _c: int | None, lines: _SourceLines,
+    _l: Any,
+) -> tuple[str, int] | None:
+    """A quote inside a quoted value closed it early: the rest of the line is junk."""
+    if at is None or problem not in (
+        "did not find expected key",
+        "did not find expected '-' indicator",
+    ):
+        return None
+    number = lines.number(at)
+    line = lines.line(number)
+    column = at - lines.starts[number]
+    match = _KEY_LINE.match(line)
+    if match is not None and match.group(5):
+        value_column, rest, key_part = match.start(5), match.group(5), _key_part(match)
+    else:
+        item = re.match(r"( *)(- +)(.*)\Z", line)
+        if item is None:
+            return None
+        value_column, rest, key_part = item.start(3), item.group(3), item.group(2)
+    quote = rest[:1]
+    if quote not in ("'", '"'):
+        return None
+    written = rest.rstrip()
+    if len(written) < 2 or not written.endswith(quote):
+        return None
+    inner = written[1:-1]
+    if quote == '"' and "\\" in inner:
+        return None  # escapes: where a quote ends is not a plain count
+    closing = inner.find(quote)
+    if quote == "'":
+        while closing != -1 and inner[closing + 1 : closing + 2] == "'":
+            closing = inner.find("'", closing + 2)  # '' is a quote written twice
+    if closing == -1:
+        return None
+    closing_column = value_column + 1 + closing
+    # libyaml stops at the first character after the early end (past any spaces).
+    after = len(line[closing_column + 1 :]) - len(line[closing_column + 1 :].lstrip(" "))
+    if column != closing_column + 1 + after:
+        return None
+    if quote == '"':
+        fixed = _quoted(inner)
+        how = "write it as `\\\"`, or quote the value with single quotes"
+        what = "a `\"` inside a double-quoted value ends it early"
+    else:
+        fixed = "'" + inner.replace("'", "''") + "'"
+        if '"' not in inner and "\\" not in inner:
+            fixed = '"' + inner + '"'
+        how = "write it twice (`''`), or quote the value with double quotes"
+        what = "a `'` inside a single-quoted value ends it early"
+    shown = key_part + (fixed if len(fixed) <= _SHOWN_VALUE + 2 else fixed[:_SHOWN_VALUE] + " …")
+    return f"{what}; {how}: {shown}", lines.starts[number] + closing_column
+
+
+def _unclosed_quote(
+    problem: str, context: str, at: int | None, context_at: int | None,
+    lines: _SourceLines, _l: Any,
+) -> tuple[str, int] | None:
+    """A quote opened and not closed on its line: the value runs on to the end of the
+    front matter, or to the next quote, on a later line, after which nothing fits."""
+    if problem == "found unexpected end of stream" and context == "while scanning a quoted scalar":
+        if context_at is None:
+            return None
+        opening = context_at
+    elif problem in ("did not find expected key", "did not find expected '-' indicator"):
+        if at is None:
+            return None
+        # The quote that ended the value: the last one before ``at``, past spaces.
+        before = lines.text[:at].rstrip(" ")
+        if not before or before[-1] not in "'\"":
+            return None
+        found = _opening_quote(lines, len(before) - 1)
+        if found is None:
+            return None
+        opening = found
+    else:
+        return None
+    quote = lines.text[opening] if opening < len(lines.text) else ""
+    if quote not in ("'", '"'):
+        return None
+    number = lines.number(opening)
+    line = lines.line(number)
+    column = opening - lines.starts[number]
+    match = _KEY_LINE.match(line)
+    if match is not None and match.group(5) and match.start(5) == column:
+        key_part = _key_part(match)
+    else:
+        item = re.match(r"( *)(- +)", line)
+        if item is None or item.end() != column:
+            return None
+        key_part = item.group(2)
+    content = line[column + 1 :].rstrip()
+    if quote in content or "\\" in content or not content:
+        return None  # not simply a value left open at the end of its line
+    fixed = quote + content + quote
+    if len(fixed) > _SHOWN_VALUE + 2:
+        fixed = quote + content[:_SHOWN_VALUE] + " …" + quote
+    name = "`\"`" if quote == '"' else "`'`"
+    return (
+        f"the {name} that opens this value is never closed, so the value runs on past "
+        f"the end of the line; close it: {key_part}{fixed}",
+        opening,
+    )
+
+
+def _opening_quote(lines: _SourceLines, closing: int) -> int | None:
+    """Where the quoted value that ``closing`` ends was opened, when that was on an
+    earlier line at the start of a value and nothing between holds that quote."""
+    quote = lines.text[closing]
+    opening = lines.text.rfind(quote, 0, closing)
+    if opening == -1 or lines.number(opening) == lines.number(closing):
+        return None
+    if "\\" in lines.text[opening:closing]:
+        return None
+    return opening
+
+
+def _dash_without_space(
+    problem: str, context: str, at: int | None, context_at: int | None,
+    lines: _SourceLines, _l: Any,
+) -> tuple[str, int] | None:
+    if problem != "could not find expected ':'" or context != "while scanning a simple key":
+        return None
+    if context_at is None:
+        return None
+    number = lines.number(context_at)
+    line = lines.line(number)
+    column = context_at - lines.starts[number]
+    if line[:column].strip(" ") or line[column : column + 1] != "-":
+        return None
+    follows = line[column + 1 : column + 2]
+    if not follows or follows in " -" or ": " in line or line.endswith(":"):
+        return None
+    above = lines.previous(number)
+    if above is None:
+        return None
+    sibling = lines.line(above)
+    if not sibling.startswith(" " * column + "- ") or sibling[:column].strip(" "):
+        return None
+    value = _plain_value(line[column + 1 :])
+    return (
+        f"a list item needs a space after the `-`; write: - {value}",
+        context_at,
+    )
+
+
+def _missing_colon(
+    problem: str, context: str, at: int | None, context_at: int | None,
+    lines: _SourceLines, line_of: Any,
+) -> tuple[str, int] | None:
+    """A key written without its ``:``: libyaml stops at the end of its line, or at
+    the next key, which it reads as more of the same text."""
+    if problem == "could not find expected ':'" and context == "while scanning a simple key":
+        if context_at is None:
+            return None
+        number = lines.number(context_at)
+        column = context_at - lines.starts[number]
+    elif problem == "mapping values are not allowed in this context" and at is not None:
+        below = lines.number(at)
+        match = _KEY_LINE.match(lines.line(below))
+        if match is None or lines.starts[below] + match.end(3) != at:
+            return None
+        found = lines.previous(below)
+        if found is None:
+            return None
+        number = found
+        column = len(lines.line(number)) - len(lines.line(number).lstrip(" "))
+        if column != len(match.group(1)) or match.group(2):
+            return None  # not the same mapping
+    else:
+        return None
+    line = lines.line(number)
+    word = _WORD_LINE.match(line)
+    if word is None or word.start(2 if word.group(2) else 3) != column:
+        return None
+    if ": " in line or line.endswith(":") or " #" in line:
+        return None
+    if (word.group(5) or "")[:1] in ("'", '"', "[", "{"):
+        return None
+    if not _starts_entry(lines, number, word.start(3)) or not _has_sibling_key(
+        lines, number, word.start(3)
+    ):
+        return None
+    key = word.group(3)
+    value = (word.group(5) or "").rstrip()
+    where = lines.starts[number] + word.end(3)
+    written = f"{word.group(2) or ''}{key}: {value}" if value else f"{key}: <its value>"
+    return f"`{key}` has no `:` after it; write: {written}", where
+
+
+def _starts_entry(lines: _SourceLines, number: int, column: int) -> bool:
+    """Whether line ``number``, at ``column``, can only start an entry of a block, not
+    go on with the value above it: the line above is a key at the same column, a key
+    with no value that opens the block, or there is none."""
+    above = lines.previous(number)
+    if above is None:
+        return True
+    match = _KEY_LINE.match(lines.line(above))
+    if match is None or match.group(2):
+        return False
+    if match.start(3) == column:
+        return True
+    return match.start(3) < column and not match.group(5)
+
+
+def _has_sibling_key(lines: _SourceLines, number: int, column: int) -> bool:
+    """Whether a key line at ``column`` stands next to line ``number`` (above or below)
+    in the same block: the missing ``:`` is read against the keys around it."""
+    for step in (-1, 1):
+        other = number + step
+        while 0 <= other < len(lines.starts):
+            text = lines.line(other)
+            stripped = text.strip()
+            if stripped and not stripped.startswith("#"):
+                indent = len(text) - len(text.lstrip(" "))
+                if indent < column:
+                    break
+                match = _KEY_LINE.match(text)
+                if indent == column and match is not None and not match.group(2):
+                    return True
+                if indent == column:
+                    break
+            other += step
+    return False
+
+
+def _colon_in_value(
+    problem: str, context: str, at: int | None, _c: int | None, lines: _SourceLines,
+    _l: Any,
+) -> tuple[str, int] | None:
+    if problem != "mapping values are not allowed in this context" or at is None:
+        return None
+    number = lines.number(at)
+    line = lines.line(number)
+    column = at - lines.starts[number]
+    match = _KEY_LINE.match(line)
+    if match is None or not match.group(5) or column < match.start(5):
+        return None
+    if match.group(5)[:1] in "\"'[{|>!&*@`%":
+        return None
+    if line[column] != ":":
+        return None
+    value = _plain_value(match.group(5))
+    if column - match.start(5) >= len(value):
+        return None  # the colon is in what is a comment
+    return (
+        "an unquoted `: ` inside a value makes YAML read a key; quote the value: "
+        + _shown(_key_part(match), value),
+        at,
+    )
+
+
+def _hash_in_flow(
+    problem: str, context: str, at: int | None, context_at: int | None,
+    lines: _SourceLines, _l: Any,
+) -> tuple[str, int] | None:
+    """`` #`` inside a one-line ``{...}`` or ``[...]``: the comment it starts hides the
+    rest of the line, the closing bracket with it."""
+    if context_at is None or context not in (
+        "while parsing a flow mapping", "while parsing a flow sequence"
+    ):
+        return None
+    closing = "}" if context == "while parsing a flow mapping" else "]"
+    if problem != f"did not find expected ',' or '{closing}'":
+        return None
+    number = lines.number(context_at)
+    line = lines.line(number)
+    column = context_at - lines.starts[number]
+    match = _KEY_LINE.match(line)
+    if match is None or match.group(2) or not match.group(5) or match.start(5) != column:
+        return None
+    flow = line[column:].rstrip()
+    if not flow.endswith(closing) or "'" in flow or '"' in flow:
+        return None
+    hash_at = flow.find(" #")
+    if hash_at == -1 or flow.count(" #") != 1 or flow.count(closing) != 1:
+        return None
+    if at is None or lines.number(at) == number:
+        return None  # libyaml stopped on this line: not the comment swallowing its end
+    # The item holding the " #": from the separator before it to the one after it.
+    begin = max(flow.rfind(sep, 0, hash_at) + len(sep) for sep in ("{", "[", ", ", ": "))
+    end = min(i for i in (flow.find(",", hash_at), len(flow) - 1) if i != -1)
+    item = flow[begin:end].strip()
+    if not item or any(char in item for char in ",{}[]"):
+        return None
+    lead = flow[begin:end][: len(flow[begin:end]) - len(flow[begin:end].lstrip())]
+    fixed = flow[:begin] + lead + _quoted(item) + flow[begin + len(lead) + len(item):]
+    return (
+        "an unquoted ` #` starts a comment, which hides the rest of the line and the "
+        f"closing `{closing}`; quote the value: {match.group(3)}: {fixed}",
+        lines.starts[number] + column + hash_at + 1,
+    )
+
+
+def _misindented(
+    problem: str, context: str, at: int | None, _c: int | None, lines: _SourceLines,
+    line_of: Any,
+) -> tuple[str, int] | None:
+    """A key indented unlike the keys around it: more than the key above it (read as
+    more of that key's value), or between two levels."""
+    if at is None:
+        return None
+    if problem == "mapping values are not allowed in this context":
+        number = lines.number(at)
+        match = _KEY_LINE.match(lines.line(number))
+        if match is None or match.group(2) or lines.starts[number] + match.end(3) != at:
+            return None
+    elif problem in ("did not find expected key", "did not find expected '-' indicator"):
+        number = lines.number(at)
+        match = _KEY_LINE.match(lines.line(number))
+        if match is None or match.group(2) or lines.starts[number] + match.start(3) != at:
+            return None
+    else:
+        return None
+    indent = len(match.group(1))
+    key = match.group(3)
+    start = lines.starts[number] + indent
+    above = lines.previous(number)
+    if above is None:
+        return None
+    previous = _KEY_LINE.match(lines.line(above))
+    if previous is None:
+        return None
+    previous_column = previous.start(3)
+    previous_key = previous.group(3)
+    previous_line = line_of(lines.starts[above] + previous_column)
+    if indent > previous_column:
+        if not previous.group(5) or previous.group(5).startswith("#"):
+            return None  # a key alone on its line opens a block: deeper is right
+        more = indent - previous_column
+        spaces = "1 space" if more == 1 else f"{more} spaces"
+        return (
+            f"`{key}:` is indented {spaces} more than `{previous_key}:` on line "
+            f"{previous_line}, so YAML reads it as more of {previous_key}'s value; indent "
+            f"it like {previous_key} ({_spaces(previous_column)})",
+            start,
+        )
+    # Less than the key above: the levels open above, from the innermost out.
+    levels: list[tuple[int, str, int]] = []
+    row: int | None = above
+    while row is not None:
+        found = _KEY_LINE.match(lines.line(row))
+        if found is None:
+            break
+        column = found.start(3)
+        if not levels or column < levels[-1][0]:
+            levels.append((column, found.group(3), line_of(lines.starts[row] + column)))
+            if column == 0:
+                break
+        row = lines.previous(row)
+    inner = [level for level in levels if level[0] > indent]
+    outer = [level for level in levels if level[0] < indent]
+    if not inner or not outer or any(level[0] == indent for level in levels):
+        return None
+    (in_column, in_key, in_line), (out_column, out_key, out_line) = inner[-1], outer[0]
+    if in_column - indent == 1:
+        return (
+            f"`{key}:` is indented 1 space less than `{in_key}:` on line {in_line}; "
+            f"indent it like {in_key} ({_spaces(in_column)})",
+            start,
+        )
+    return (
+        f"`{key}:` is indented {indent} spaces, between `{out_key}:` on line {out_line} "
+        f"({_spaces(out_column)}) and `{in_key}:` on line {in_line} ({_spaces(in_column)}); "
+        f"indent it like {in_key} to go on in its block, or like {out_key}",
+        start,
+    )

@@ -3,13 +3,17 @@
 A declaration is a comment ``# expect: FL103@4 FL101@1`` anywhere in the file, or
 a sidecar ``<file>.expect`` with the same ``CODE@LINE`` words (for JSON, which has
 no comments). The produced (code, line) pairs must match exactly: a missing
-diagnostic and an extra one (a cascade) both fail. Fixtures may be grouped in
+diagnostic and an extra one (a cascade) both fail. A word may also name the column
+(``FL003@4:9``) and be followed by text in double quotes, JSON-escaped
+(``FL003@4:9 "quote the value: excerpt: \"Cargo: up\""``): a diagnostic of that
+code on that line (and column) must then hold that text in its message. Fixtures may be grouped in
 subfolders (``fail/urls/``, ``pass/dates/``); every file below ``fail`` and
 ``pass`` is a case.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -20,7 +24,9 @@ from feedlint.discovery import is_bare
 from feedlint.engine import Linter
 from tests.conftest import FIXTURES, run_feedlint
 
-_EXPECT = re.compile(r"#\s*expect:((?:\s+FL\d{3}@\d+)+)")
+_WORD = r'FL\d{3}@\d+(?::\d+)?(?:\s+"(?:[^"\\\n]|\\.)*")?'
+_EXPECT = re.compile(rf"#\s*expect:((?:\s+{_WORD})+)")
+_EXPECT_WORD = re.compile(r'(FL\d{3})@(\d+)(?::(\d+))?(?:\s+("(?:[^"\\\n]|\\.)*"))?')
 
 
 #: Codes that need several files at once; each file here is linted on its own,
@@ -38,17 +44,28 @@ def fixture_id(path: Path) -> str:
     return path.relative_to(FIXTURES).as_posix()
 
 
-def expected(path: Path) -> Counter[tuple[str, int]]:
+def _declared(path: Path) -> list[tuple[str, int, int | None, str | None]]:
+    """Each declared diagnostic: code, line, column or None, message text or None."""
     sidecar = path.with_name(path.name + ".expect")
     if sidecar.exists():
-        words = sidecar.read_text().split()
+        declarations = [sidecar.read_text("utf-8")]
     else:
-        words = [w for m in _EXPECT.finditer(path.read_text("utf-8")) for w in m.group(1).split()]
-    pairs = Counter()
-    for word in words:
-        code, line = word.split("@")
-        pairs[(code, int(line))] += 1
-    return pairs
+        declarations = [m.group(1) for m in _EXPECT.finditer(path.read_text("utf-8"))]
+    found = []
+    for declaration in declarations:
+        for word in _EXPECT_WORD.finditer(declaration):
+            code, line, column, text = word.groups()
+            found.append((
+                code,
+                int(line),
+                int(column) if column else None,
+                json.loads(text) if text else None,
+            ))
+    return found
+
+
+def expected(path: Path) -> Counter[tuple[str, int]]:
+    return Counter((code, line) for code, line, _, _ in _declared(path))
 
 
 @pytest.mark.parametrize("path", fixture_files("fail"), ids=fixture_id)
@@ -59,6 +76,14 @@ def test_failing_fixture(path: Path, linter: Linter) -> None:
     got = Counter((d.code, d.line) for d in result.diagnostics)
     shown = "\n".join(f"{d.line}:{d.column} {d.code} {d.message}" for d in result.diagnostics)
     assert got == want, shown
+    for code, line, column, text in _declared(path):
+        assert any(
+            d.code == code
+            and d.line == line
+            and column in (None, d.column)
+            and (text is None or text in d.message)
+            for d in result.diagnostics
+        ), f"no {code}@{line}:{column} with {text!r}:\n{shown}"
 
 
 @pytest.mark.parametrize("path", fixture_files("pass"), ids=fixture_id)

@@ -61,11 +61,24 @@ RULES = (
         code=FL003,
         name="invalid-yaml",
         summary="The front matter is not valid YAML",
-        what="The YAML parser could not read the front matter; the message gives its "
-        "reason and the position where it stopped.",
+        what="The YAML parser could not read the front matter. The usual ways an edit "
+        "breaks it are named in plain words, at the character that caused it, with the "
+        "line as it should be written: a tab in the indentation; an unquoted `: ` in a "
+        "value (quote the value; a `#` followed by a word, such as `#2`, stays in the "
+        "quoted value, a trailing `  # comment` stays a comment), or an unquoted ` #` "
+        "inside a one-line `{...}` or `[...]` (it hides the closing bracket); a quote "
+        "never closed on its line; a `\"` inside a double-quoted value or a `'` inside "
+        "a single-quoted one; a value starting with `@`, a backquote, `%`, `&` or `*` "
+        "(`*word` where no anchor `&word` is defined is text to the person who wrote it "
+        "and an undefined alias to YAML: it is reported here, with the value quoted; an "
+        "alias of a defined anchor is FL006); a list item without a space after `-`; a "
+        "key indented more than the key above it (read as more of that key's value) or "
+        "between two levels; a key without its `:`. Only when libyaml's error, its "
+        "position and the line agree exactly with one of these; any other error keeps "
+        "libyaml's words after `invalid YAML:`, with the position where it stopped.",
         why="A loader that cannot parse the front matter cannot publish the article.",
-        example='---\ntitle: "A headline\nwebUrl: https://example.com/a\n---\n',
-        fixed='---\ntitle: "A headline"\nwebUrl: https://example.com/a\n---\n',
+        example='---\ntitle: "A headline"\nexcerpt: Cargo backlogs: expected to clear\n---\n',
+        fixed='---\ntitle: "A headline"\nexcerpt: "Cargo backlogs: expected to clear"\n---\n',
     ),
     Rule(
         code=FL004,
@@ -92,7 +105,10 @@ RULES = (
         code=FL006,
         name="anchor-or-alias",
         summary="YAML anchors and aliases are refused",
-        what="The front matter uses a YAML anchor (`&name`) or alias (`*name`).",
+        what="The front matter uses a YAML anchor (`&name`) or an alias (`*name`) of an "
+        "anchor defined before it. An anchor no alias uses, at the start of a plain "
+        "value, may be text (`&Co announce...`): the message shows the value quoted. A "
+        "`*name` with no anchor `&name` is text to its writer and invalid YAML: FL003.",
         why="Articles are plain data; aliases let a few lines expand into gigabytes "
         "(an alias bomb), so feedlint refuses them before building anything.",
         example="---\nwebUrl: &u https://example.com/a\noriginalUrl: *u\n---\n",
