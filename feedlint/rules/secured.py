@@ -66,15 +66,85 @@ def _describe(char: str) -> str:
     return repr(char) if char.isprintable() else f"U+{ord(char):04X}"
 
 
+def _encoded_length(size: int) -> int:
+    """How many base64 characters, padding left out, ``size`` bytes encode to."""
+    return (4 * size + 2) // 3
+
+
+def _lengths(name: str, count: int) -> list[int]:
+    """The lengths (padding left out) a right part has, up to past ``count``: whole
+    AES blocks for the ciphertext, one block for the IV."""
+    if name.startswith("IV"):
+        return [_encoded_length(BLOCK)]
+    blocks = count // _encoded_length(BLOCK) + 2
+    return [_encoded_length(BLOCK * k) for k in range(1, blocks + 1)]
+
+
+def _length_cause(part: str, name: str) -> str | None:
+    """Why a part that is not whole base64 has the length it has, when that says
+    more than its padding does: characters lost from its end or inside it, or
+    added; None when its length is one a right part has."""
+    data = part.rstrip("=")
+    count = len(data)
+    lengths = _lengths(name, count)
+    if count in lengths:
+        return None
+    target = min(lengths, key=lambda length: (abs(length - count), length))
+    missing = target - count
+    padding = "=" * ((-target) % 4)
+    if 0 < missing <= 3:
+        chars = "1 character" if missing == 1 else f"{missing} characters"
+        if part.endswith("=") or not padding:
+            return (
+                f"the {name} is {chars} short of {target} base64 characters"
+                f"{' and ' + repr(padding) if padding else ''}, the length of "
+                f"{_size_words(name, target)}: {chars} went missing inside it (its end "
+                "is whole); copy the value again from its source"
+            )
+        return (
+            f"the {name} looks cut short: {chars} and the padding {padding!r} are missing "
+            f"from its end ({_size_words(name, target)} is {target} base64 characters and "
+            f"{padding!r}); copy the value again from its source"
+        )
+    if 0 < -missing <= 3:
+        chars = "1 character" if missing == -1 else f"{-missing} characters"
+        return (
+            f"the {name} has {chars} more than the {target} base64 characters of "
+            f"{_size_words(name, target)}: something was pasted into it or added to its "
+            "end; copy the value again from its source"
+        )
+    return None
+
+
+def _size_words(name: str, length: int) -> str:
+    size = length * 3 // 4
+    if name.startswith("IV"):
+        return f"a {size}-byte IV"
+    blocks = size // BLOCK
+    return f"{blocks} AES block{'s' if blocks > 1 else ''} ({size} bytes)"
+
+
 def base64_problem(part: str, name: str) -> str | None:
-    """Why ``part`` is not canonical standard base64, or None (``name`` says which part)."""
+    """Why ``part`` is not canonical standard base64, or None (``name`` says which part).
+
+    The likely cause comes first: the URL-safe alphabet, a character that is not
+    base64, characters lost or added (judged by the length a right part has),
+    then the padding and the last character.
+    """
     if not part:
         return f"the {name} is empty"
     url_safe = part.replace("-", "").replace("_", "")
     if url_safe != part and not _NOT_BASE64.search(url_safe):
+        standard = part.replace("-", "+").replace("_", "/")
+        data = standard.rstrip("=")
+        unpadded = "=" not in standard and len(data) % 4 > 1
         return (
             f"the {name} uses the URL-safe base64 alphabet ('-' and '_'); secured uses the "
-            "standard alphabet, with '+' and '/'"
+            "standard alphabet: write '+' for '-' and '/' for '_'"
+            + (
+                f", and end it with the padding {'=' * ((-len(data)) % 4)!r}"
+                if unpadded else ""
+            )
         )
     bad = _NOT_BASE64.search(part)
     if bad is not None:
@@ -85,6 +155,10 @@ def base64_problem(part: str, name: str) -> str | None:
     data = part.rstrip("=")
     if "=" in data:
         return f"the {name} has '=' inside it; '=' may only pad the end"
+    if not _is_whole(part):
+        cause = _length_cause(part, name)
+        if cause is not None:
+            return cause
     if len(data) % 4 == 1:
         return (
             f"the {name} has {len(data)} base64 characters, a number no bytes encode to: "
@@ -110,6 +184,15 @@ def base64_problem(part: str, name: str) -> str | None:
     return None
 
 
+def _is_whole(part: str) -> bool:
+    """Whether ``part`` (base64 characters only) is canonical base64."""
+    try:
+        decoded = base64.b64decode(part, validate=True)
+    except (binascii.Error, ValueError):
+        return False
+    return base64.b64encode(decoded).decode("ascii") == part
+
+
 def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     value = text_value(article.data, "secured", "/secured", context)
     if value is None:
@@ -119,9 +202,18 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     if squeezed != value:
         where = next(i for i, c in enumerate(value) if c.isspace())
         kind = "a line break" if value[where] in "\r\n" else "white space"
+        message = f"secured holds {kind} at character {where + 1}; base64 has none: remove it"
+        span = article.source.nodes.get(pointer)
+        written = article.text[span[2] : span[3]] if span is not None and span[2] >= 0 else ""
+        if "\n" in written.strip():
+            lines = written.strip().count("\n") + 1
+            message = (
+                f"secured is wrapped over {lines} lines, which YAML joins with white space "
+                f"(at character {where + 1}); base64 has none: write the value on one line"
+            )
         yield Finding(
             "FL501",
-            f"secured holds {kind} at character {where + 1}; base64 has none: remove it",
+            message,
             pointer,
             fix=Fix(pointer, squeezed, "remove the white space from secured"),
         )
