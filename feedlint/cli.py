@@ -472,7 +472,12 @@ def _check(args: argparse.Namespace) -> int:
     linter.source_limit = reporter_class.source_limit
     cache = _open_cache(settings, linter, candidates)
     started = time.perf_counter()
-    result = linter.run(candidates, jobs=_resolve_jobs(settings), cache=cache)
+    context = (
+        _repository_articles(settings, candidates)
+        if args.skip_non_articles and settings.committed_duplicates and args.shard is None
+        else []
+    )
+    result = linter.run(candidates, jobs=_resolve_jobs(settings), cache=cache, context=context)
     if cache is not None and cache.disabled:
         _warn(cache.disabled)
     if cache is not None and cache.rejected:
@@ -669,6 +674,43 @@ def _warn_without_libyaml() -> None:
             "PyYAML has no libyaml (its C parser), so parsing is 5-10 times slower; "
             "install a PyYAML wheel built with libyaml"
         )
+
+
+def _repository_articles(settings: Settings, named: Sequence[Candidate]) -> list[Candidate]:
+    """The pre-commit hook's other articles: what ``feedlint check .`` walks from the
+    configuration's folder, else from the repository's top folder (the one holding
+    ``.git`` above the current folder), less the files named. Their facts let FL520
+    see a staged copy of a committed article; nothing is reported on them."""
+    from feedlint.discovery import DiscoveryError, discover
+
+    root = settings.config_root or _repository_root(os.getcwd())
+    if root is None or not any(c.stdin_bytes is None for c in named):
+        return []
+    relative = os.path.relpath(root)
+    start = root if relative.startswith("..") else relative
+    named_files = {os.path.realpath(c.path) for c in named if c.stdin_bytes is None}
+    try:
+        found = discover(
+            [start],
+            exclude=settings.exclude + settings.extend_exclude,
+            include=settings.include,
+            root=settings.config_root,
+        )
+    except DiscoveryError:
+        return []
+    return [
+        c for c in found if c.error is None and os.path.realpath(c.path) not in named_files
+    ]
+
+
+def _repository_root(folder: str) -> str | None:
+    current = os.path.abspath(folder)
+    while not os.path.exists(os.path.join(current, ".git")):
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+    return current
 
 
 def _resolve_jobs(settings: Settings) -> int:

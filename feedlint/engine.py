@@ -238,13 +238,22 @@ class Linter:
         *,
         jobs: int = 1,
         cache: ResultCache | None = None,
+        context: Sequence[Candidate] = (),
     ) -> RunResult:
         """Lint every candidate (in ``jobs`` processes, through ``cache``), then the
-        checks across files. Results come in the candidates' order whatever ``jobs``."""
+        checks across files. Results come in the candidates' order whatever ``jobs``.
+
+        ``context`` are other files the checks across files compare the candidates
+        with (the pre-commit hook's: the repository's other articles), linted
+        through the cache like the candidates; their own results are not in the
+        run's result, and nothing is reported on them."""
         from feedlint.parallel import lint_many
 
-        files = [r for r in lint_many(self, candidates, jobs=jobs, cache=cache) if not r.skipped]
-        self.finish(files)
+        results = list(lint_many(self, [*candidates, *context], jobs=jobs, cache=cache))
+        files = [r for r in results[: len(candidates)] if not r.skipped]
+        others = [r for r in results[len(candidates) :] if not r.skipped]
+        del results
+        self.finish(files, others)
         if self.source_limit is None:
             return RunResult(files)
         return RunResult(files, rereader=functools.partial(self.sources_again, candidates))
@@ -253,14 +262,16 @@ class Linter:
         for candidate in candidates:
             yield self.lint(candidate)
 
-    def finish(self, files: list[FileResult]) -> None:
+    def finish(self, files: list[FileResult], others: Sequence[FileResult] = ()) -> None:
         """Run the checks that need every file at once (duplicates across files), then
-        judge the ``noqa`` comments whose codes only those checks report."""
+        judge the ``noqa`` comments whose codes only those checks report. ``others``
+        are compared with ``files`` but get no findings of their own."""
         for module, options in self.modules:
             if module.across is None:
                 continue
             try:
-                produced = list(module.across(_Gathered(files, module.name), options))
+                gathered = _Gathered([*files, *others] if others else files, module.name)
+                produced = list(module.across(gathered, options))
             except Exception as err:  # noqa: BLE001
                 if files:
                     crash = internal_error(f"the {module.name} check", err)

@@ -109,6 +109,9 @@ class Settings:
     cache: bool = True
     #: Where the cache lives; None means $FEEDLINT_CACHE_DIR or ``.feedlint_cache``.
     cache_dir: str | None = None
+    #: With --skip-non-articles (the pre-commit hook), compare the named files'
+    #: URLs with the repository's other articles too (FL520).
+    committed_duplicates: bool = True
 
 
 # -- the declarations: each setting once -------------------------------------------
@@ -404,6 +407,14 @@ SETTINGS: tuple[Setting, ...] = (
                       "of unchanged files, and --probe's cache", const=False,
                       also=("probe_cache",)),
             changes_results=False),
+    Setting("committed_duplicates", "with --skip-non-articles (the pre-commit hook), "
+            "compare the named files' URLs with the repository's other articles (FL520)",
+            _BOOL, key="committed-duplicates",
+            flag=Flag(("--no-committed-duplicates",), "with --skip-non-articles (the "
+                      "pre-commit hook): compare the named files' URLs (FL520) with "
+                      "theirs only, not with the repository's other articles",
+                      const=False),
+            changes_results=False, example=False),
 )
 
 #: By Settings field.

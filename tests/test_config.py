@@ -186,7 +186,8 @@ def errors_for(tmp_path: Path, body: str, name: str = "pyproject.toml") -> str:
     ("body", "expected"),
     [
         ("selekt = []", "[tool.feedlint] selekt: unknown key (did you mean 'select'?); allowed "
-         "keys: disable-formats, exclude, extend-exclude, extend-select, ignore, include, "
+         "keys: committed-duplicates, disable-formats, exclude, extend-exclude, "
+         "extend-select, ignore, include, "
          "max-file-size, output-format, per-file-ignores, regex-variant, schema, "
          "schema-allow-private, select, severity"),
         ('ignore = "FL103"', '[tool.feedlint] ignore: expected a list of codes such as '

@@ -85,9 +85,14 @@ def test_outputs_name_the_renamed_rule(tmp_path: Path) -> None:
 
 
 def test_a_flag_is_named_as_its_configuration_key() -> None:
+    """As ruff names them: ``--probe-timeout`` sets ``probe-timeout``; a switch that
+    turns a key off is ``--no-`` and the key (``--no-committed-duplicates``)."""
     for setting in SETTINGS:
-        if setting.flag is not None and setting.key is not None:
-            assert setting.flag.names[0] == f"--{setting.key}", setting.name
+        flag = setting.flag
+        if flag is not None and setting.key is not None:
+            off = flag.metavar is None and flag.const is False
+            expected = f"--no-{setting.key}" if off else f"--{setting.key}"
+            assert flag.names[0] == expected, setting.name
 
 
 @pytest.mark.parametrize(
