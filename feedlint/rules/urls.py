@@ -93,11 +93,15 @@ RULES = (
         "holds a space, a control or invisible character, is relative or "
         "scheme-relative, uses another scheme (javascript:, data:, file:), has a user name "
         "before the host, a port that is not a number, or a host that is not a valid "
-        "domain name or IP address. Internationalized hosts (bücher.ch) are valid.",
+        "domain name or IP address. Internationalized hosts (bücher.ch) are valid. A "
+        "scheme written with capitals (`HTTPS://`) is reported here, with the URL in lower "
+        "case, and fixed.",
         why="Readers click these links and crawlers fetch them; an invalid one is a dead "
         "link at best, and a javascript: or user@host URL is a way to attack readers.",
         example='webUrl: "https://www.example.com/2023/08/07/a\\u200bheadline/"\n',
         fixed='webUrl: "https://www.example.com/2023/08/07/a-headline/"\n',
+        fix="Writes a scheme in capitals in lower case (`HTTPS://` to `https://`); other "
+        "problems need the right URL.",
     ),
     Rule(
         code=FL202,
@@ -119,7 +123,11 @@ RULES = (
         "Suffix List, or a subdomain of one (`wsj.com` for `www.wsj.com`, `acm.org` for "
         "`cacm.acm.org`, `bbc.co.uk` for `www.bbc.co.uk`). A public suffix such as "
         "`co.uk` is not a publisher's domain. Checked for the article and every related "
-        "item.",
+        "item. The message names the domain to use only when it is certain (a sibling "
+        "subdomain, a public suffix above the site) or one edit away (a typo); when the "
+        "item's other URLs are on the domain, it says to check the URL's host instead; "
+        "otherwise it names the URL's site. Hosts are shown as written (Unicode or "
+        "punycode).",
         why="The feed attributes the article to its provider by this domain; a wrong one "
         "credits another publisher or groups unrelated sites together.",
         example="webUrl: https://www.bbc.co.uk/news/a\nprovider:\n  name: BBC\n"
@@ -245,6 +253,7 @@ def _check_provider(
     web: WebUrl | None,
     original: WebUrl | None,
     context: RuleContext,
+    others: Mapping[str, WebUrl] | None = None,
 ) -> Iterator[Finding]:
     provider = item.get("provider")
     if not isinstance(provider, dict) or web is None:
@@ -271,11 +280,69 @@ def _check_provider(
         problem = _domain_problem(domain, url.host, name)
         if problem is None:
             continue
-        suggestion = registrable_domain(url.host) or url.host
-        yield Finding(
-            "FL203", f'{human_path(pointer)} "{domain_text}" {problem}: use "{suggestion}"', pointer
-        )
+        unicode = not domain_text.isascii() or not url.text.isascii()
+        if unicode:
+            problem = problem.replace(url.host, _unicode_host(url.host))
+        advice = _provider_advice(domain, url.host, name, others or {}, unicode)
+        yield Finding("FL203", f'{human_path(pointer)} "{domain_text}" {problem}{advice}', pointer)
         return
+
+
+def _unicode_host(host: str) -> str:
+    """An ASCII host with its punycode labels in Unicode, as a person writes it."""
+    if "xn--" not in host:
+        return host
+    import encodings.idna
+
+    labels = []
+    for label in host.split("."):
+        try:
+            labels.append(encodings.idna.ToUnicode(label) if label.startswith("xn--") else label)
+        except UnicodeError:
+            return host
+    return ".".join(labels)
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        row = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
+
+
+def _provider_advice(
+    domain: str, host: str, name: str, others: Mapping[str, WebUrl], unicode: bool
+) -> str:
+    """What to write instead, only when it is certain or the domain is a near miss:
+    the site of ``host`` when ``domain`` is on that site or a public suffix above it,
+    or a near miss of it (one edit: a typo); when the item's other URLs are on ``domain``, the
+    host of ``name`` is the one to check."""
+    site = registrable_domain(host) or host
+    shown = _unicode_host(site) if unicode else site
+    if registrable_domain(domain) == site or (is_within(host, domain) and is_public_suffix(domain)):
+        return f': use "{shown}"'
+    agreeing = [
+        field for field, url in others.items()
+        if field != name and is_within(url.host, domain)
+    ]
+    if agreeing:
+        return (
+            f"; {', '.join(agreeing)} {'is' if len(agreeing) == 1 else 'are'} on it: check "
+            f"the host of {name}"
+        )
+    if not is_ip(domain):
+        written = registrable_domain(domain) or domain
+        if _distance(written, site) <= 1:
+            return f': did you mean "{shown}"?'
+    return f" (the site of {name} is {shown})"
 
 
 def _host_mode(value: Any) -> str:
@@ -318,6 +385,17 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
                     yield finding
                 continue
             urls[key] = parsed
+            scheme = value[: len(parsed.scheme)]
+            if scheme != parsed.scheme:
+                lower = parsed.scheme + value[len(scheme) :]
+                yield Finding(
+                    "FL201",
+                    f"{human_path(pointer)} writes its scheme {scheme}: with capitals; a URL's "
+                    f"scheme is written in lower case: {lower}",
+                    pointer,
+                    fix=Fix(pointer, lower, f"write the scheme of {human_path(pointer)} in "
+                            "lower case"),
+                )
             if parsed.scheme == "http":
                 yield Finding(
                     "FL202",
@@ -332,7 +410,7 @@ def check(article: Article, context: RuleContext) -> Iterable[Finding]:
     for prefix, item, urls, invalid_cdn in read:
         web = urls.get("webUrl")
         original = urls.get("originalUrl")
-        yield from _check_provider(prefix, item, web, original, context)
+        yield from _check_provider(prefix, item, web, original, context, urls)
         for key, url in (("webUrl", web), ("originalUrl", original)):
             if url is None:
                 continue
