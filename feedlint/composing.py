@@ -1233,6 +1233,12 @@ def _missing_colon(
         column = len(lines.line(number)) - len(lines.line(number).lstrip(" "))
         if column != len(match.group(1)) or match.group(2):
             return None  # not the same mapping
+        above = lines.previous(number)
+        sibling = _KEY_LINE.match(lines.line(above)) if above is not None else None
+        if above is not None and (sibling is None or sibling.start(3) != column):
+            # The first line of a block may be the text of the key above it, and
+            # the key below it the one misplaced: no guess.
+            return None
     else:
         return None
     line = lines.line(number)
