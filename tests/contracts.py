@@ -38,6 +38,11 @@ _DIAGNOSTIC_TYPES: dict[str, type] = {
     "severity": str,
     "message": str,
     "pointer": str,
+    "fix": object,
+}
+#: An edit of a diagnostic's fix, member by member.
+_EDIT_TYPES: dict[str, type] = {
+    "line": int, "column": int, "end_line": int, "end_column": int, "content": str,
 }
 _CODE = re.compile(r"FL\d{3}\Z")
 _RULE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
@@ -59,7 +64,15 @@ def check_json_report(report: Any, *, files_checked: int | None = None) -> None:
         assert isinstance(d, dict)
         assert list(d) == list(_DIAGNOSTIC_TYPES), list(d)
         for key, kind in _DIAGNOSTIC_TYPES.items():
-            assert type(d[key]) is kind, (key, d)
+            assert kind is object or type(d[key]) is kind, (key, d)
+        fix = d["fix"]
+        if fix is not None:
+            assert list(fix) == ["message", "edits"] and type(fix["message"]) is str, d
+            assert fix["edits"], d
+            for edit in fix["edits"]:
+                assert list(edit) == list(_EDIT_TYPES), d
+                assert all(type(edit[k]) is kind for k, kind in _EDIT_TYPES.items()), d
+                assert (edit["end_line"], edit["end_column"]) >= (edit["line"], edit["column"])
         assert _CODE.match(d["code"]), d
         assert _RULE.match(d["rule"]), d
         assert d["severity"] in ("error", "warning"), d

@@ -47,9 +47,12 @@ def test_text_output_and_exit_code(tmp_path: Path) -> None:
     lines = run.stdout.splitlines()
     assert lines[0].startswith("bad.md:1:1: error FL101 ")
     assert lines[1] == (
-        'bad.md:3:1: error FL103 unknown field "pubishedDateTime": did you mean "publishedDateTime"?'
+        'bad.md:3:1: error FL103 unknown field "pubishedDateTime": '
+        'did you mean "publishedDateTime"?'
     )
-    assert lines[2].startswith("bad.md:6:10: error FL102 quality must be an integer from 0 to 100")
+    assert lines[2].startswith(
+        "bad.md:6:10: error FL102 quality must be an integer from 0 to 100"
+    )
     assert lines[-1] == "3 errors, 0 warnings in 1 file"
 
 

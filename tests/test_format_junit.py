@@ -37,7 +37,9 @@ def by_file(args: list[str], cwd: Path) -> tuple[dict[str, list[dict[str, object
 def line_of(d: dict[str, object]) -> str:
     """A diagnostic as a JUnit failure lists it: one line, line breaks spelled out."""
     message = str(d["message"]).replace("\r", "\\r").replace("\n", "\\n")
-    return xml_text(f"{d['file']}:{d['line']}:{d['column']}: {d['code']} {message}")
+    return xml_text(
+        f"{d['file']}:{d['line']}:{d['column']}: {d['severity']} {d['code']} {message}"
+    )
 
 
 @pytest.mark.parametrize("strict", [False, True], ids=["default", "strict"])

@@ -334,7 +334,7 @@ def test_command_line_with_noqa(tmp_path) -> None:
     path.write_bytes(article("quality: 150  # noqa: FL105", "heat: -5  # noqa: FL104"))
     run = run_feedlint(["check", str(path)])
     assert run.returncode == 1
-    assert f"{path}:9:11: warning FL801 `# noqa: FL104` silences nothing" in run.stdout
+    assert f"{path}:9:11: error FL801 `# noqa: FL104` silences nothing" in run.stdout
     run = run_feedlint(["check", "--ignore", "FL801", str(path)])
     assert run.returncode == 1  # FL105 on line 9 is still there
     assert "9:7: error FL105" in run.stdout
