@@ -382,6 +382,7 @@ class _Builder:
         aliases: dict[str, tuple[Any, int, str]] = {}
         #: Anchors in the order met: (name, event, pointer).
         anchors: list[tuple[str, Any, str]] = []
+        defined: set[str] = set()
         #: Aliases of no anchor defined before them: text starting with ``*``.
         undefined: list[tuple[Any, str]] = []
         depth = 0
@@ -393,7 +394,7 @@ class _Builder:
                 pointer = path.place(event)
                 if isinstance(event, yaml.AliasEvent):
                     name = str(anchor)
-                    if not any(defined == name for defined, _, _ in anchors):
+                    if name not in defined:
                         undefined.append((event, pointer))
                         continue
                     first, uses, where = aliases.get(name, (event, 0, pointer))
@@ -401,6 +402,7 @@ class _Builder:
                     continue
                 if anchor is not None:
                     anchors.append((str(anchor), event, pointer))
+                    defined.add(str(anchor))
                 if isinstance(event, yaml.ScalarEvent | yaml.CollectionStartEvent):
                     nodes += 1
                     if nodes > MAX_NODES:
@@ -877,6 +879,8 @@ _RESERVED_FIRST = {
     "`": "a backquote unless it is quoted (YAML reserves it)",
     "%": "`%` unless it is quoted (YAML reads it as a directive)",
 }
+#: The longest line a finding per anchor or alias reads to quote its value.
+_LONGEST_LINE = 4096
 #: The longest value shown whole in a message; longer ones end in " …".
 _SHOWN_VALUE = 48
 
@@ -892,6 +896,11 @@ class _SourceLines:
     def number(self, index: int) -> int:
         """The 0-based line holding ``index``."""
         return bisect_right(self.starts, index) - 1
+
+    def length(self, number: int) -> int:
+        """An upper bound on the length of line ``number`` (its break counted)."""
+        end = self.starts[number + 1] if number + 1 < len(self.starts) else len(self.text)
+        return end - self.starts[number]
 
     def line(self, number: int) -> str:
         start = self.starts[number]
@@ -1017,6 +1026,8 @@ def _reserved_first(
 def _quote_the_value(at: int, lines: _SourceLines, why: str) -> tuple[str, int] | None:
     """``why``, and the line's value quoted, when ``at`` is where that value starts."""
     number = lines.number(at)
+    if lines.length(number) > _LONGEST_LINE:
+        return None  # no one edits such a line by hand (and each finding would copy it)
     line = lines.line(number)
     column = at - lines.starts[number]
     match = _KEY_LINE.match(line)
