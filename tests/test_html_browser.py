@@ -130,7 +130,7 @@ def test_summary_matches_json(page: Page, audit: tuple[Path, dict[str, Any]]) ->
     assert shown["warning-files"] >= 1 and shown["clean"] >= 1
     verdict = page.evaluate("document.getElementById('verdict').textContent")
     checked = listed["files_checked"]
-    assert verdict == f"{len(diagnostics)} findings in {len(with_any)} of {checked} files"
+    assert verdict == f"{len(diagnostics)} findings in {len(with_any)} files of {checked} checked"
 
 
 def test_rows_match_json(page: Page, audit: tuple[Path, dict[str, Any]]) -> None:

@@ -4,6 +4,7 @@ YAML and JSON file."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def test_try_repo_passes_clean_and_fails_bad(tmp_path: Path, pre_commit_home: Pa
     assert "articles/bad.md:5:1: error FL102 provider must be a mapping" in bad.stdout
     # Only the bad article is reported: README, notes, templates, YAML and JSON pass by.
     reported = {line.split(":", 1)[0] for line in bad.stdout.splitlines()
-                if ": FL" in line}
+                if re.match(r"\S+:\d+:\d+: (error|warning) FL\d{3} ", line)}
     assert reported == {"articles/bad.md"}
     assert "errors, 1 warning in 2 files" in bad.stdout
 
