@@ -473,7 +473,6 @@ def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
     return str(value)
 
 
-
 #: Keys of the feedlint table, and their settings (feedlint.settings.SETTINGS).
 #: ``probe`` itself is not a key: a run touches the network only when asked to.
 _KEYS: dict[str, Setting] = {s.key: s for s in SETTINGS if s.key is not None}
