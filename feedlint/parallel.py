@@ -16,6 +16,7 @@ the small facts that the checks across files need, never the parsed article.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import itertools
 import os
 import stat
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
 
     from feedlint.cache import ResultCache
     from feedlint.engine import Linter
+    from feedlint.schema import ArticleSchema
     from feedlint.settings import Settings
 
 #: Fewer files than this to lint (cache hits do not count) are linted in this
@@ -356,7 +358,11 @@ class _Pooled:
         self._pool = multiprocessing.get_context("spawn").Pool(
             processes,
             initializer=_init_worker,
-            initargs=(type(linter), linter.settings, stamp_wanted, linter.source_limit),
+            # The run's schema travels as its data (a copy without the validators
+            # built from it): a started worker cannot read it again as the run did,
+            # from a URL or with its references fetched.
+            initargs=(type(linter), linter.settings, dataclasses.replace(linter.schema),
+                      stamp_wanted, linter.source_limit),
         )
 
     def results(self) -> Iterator[tuple[FileResult, Stamp]]:
@@ -372,12 +378,16 @@ _WORKER: tuple[Linter, bool] | None = None
 
 
 def _init_worker(
-    kind: type[Linter], settings: Settings, stamp_wanted: bool, source_limit: int | None
+    kind: type[Linter],
+    settings: Settings,
+    schema: ArticleSchema,
+    stamp_wanted: bool,
+    source_limit: int | None,
 ) -> None:
     """Set up a started worker: a linter of the run's class (passed by the runner, so
     that this module never imports it) with the run's settings."""
     global _WORKER
-    linter = kind(settings)
+    linter = kind(settings, schema)
     linter.source_limit = source_limit
     _WORKER = (linter, stamp_wanted)
 

@@ -181,3 +181,40 @@ def test_workers_read_the_same_files_from_the_compact_list() -> None:
     assert [files.candidate(at) for at in range(len(todo))] == todo
     same = [Candidate(f"f{n}.md", f"f{n}.md", explicit=False, bare=n % 2 == 0) for n in range(5)]
     assert [parallel._Files(same).candidate(at) for at in range(5)] == same
+
+
+def test_a_started_worker_checks_against_the_runs_own_schema(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where workers are started rather than forked, each gets the run's schema as
+    data: a schema read from a URL, or whose references were fetched, cannot be read
+    again in the worker as the run read it."""
+    import json
+
+    from feedlint.schema import ArticleSchema
+
+    common = {"$defs": {"headline": {"type": "string", "maxLength": 3}}}
+    fetched: list[str] = []
+
+    def fetch(url: str) -> bytes:  # the run's own fetcher: the worker has none
+        fetched.append(url)
+        return json.dumps(common).encode("utf-8")
+
+    schema = ArticleSchema.user(
+        {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+         "properties": {"title": {"$ref": "common.json#/$defs/headline"}}},
+        "https://schemas.example/article.json", "digest",
+        retrieval_uri="https://schemas.example/article.json", fetch=fetch,
+    )
+    assert fetched == ["https://schemas.example/common.json"]
+    root = make_archive(tmp_path, PARALLEL_THRESHOLD + 20)
+    linter = Linter(Settings(select=("FL1",)), schema)
+    serial = [(r.path, r.diagnostics) for r in lint_many(linter, discover([str(root)]))]
+    # Nearly every title is longer than the schema's 3 characters (a broken file or
+    # two has none): the built-in schema would say nothing of it.
+    too_long = sum(any(d.code == "FL105" for d in diagnostics) for _, diagnostics in serial)
+    assert too_long > len(serial) * 3 // 4
+    monkeypatch.setattr(parallel, "_CAN_FORK", False)
+    pooled = [(r.path, r.diagnostics) for r in lint_many(linter, discover([str(root)]), jobs=2)]
+    assert pooled == serial
+    assert fetched == ["https://schemas.example/common.json"]  # never fetched again
