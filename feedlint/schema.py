@@ -399,7 +399,7 @@ def _explain(
                 message += f"; allowed fields are {', '.join(sorted(allowed))}"
             yield Finding(code, message, child, target="key")
         return
-    if keyword in ("minLength", "minItems", "minProperties") or (
+    if (keyword in ("minLength", "minItems", "minProperties") and value == 1) or (
         keyword == "pattern" and value == "\\S"
     ):
         yield Finding(FL104, f"{path} must not be empty", pointer)
@@ -413,6 +413,11 @@ def _explain(
         from feedlint.jsonformats import format_message
 
         yield Finding(code, format_message(path or "the article", str(value), instance), pointer)
+        return
+    if keyword == "multipleOf":
+        yield Finding(
+            code, f"{path} must be a multiple of {value}, got {show_value(instance)}", pointer
+        )
         return
     expected = describe(error.schema, root)
     if keyword == "enum":
@@ -481,11 +486,32 @@ def describe(schema: Any, root: dict[str, Any] | None = None) -> str:
         return noun
     if kind == "array":
         items = describe(schema.get("items", {}), root)
-        if items.startswith(("a ", "an ")):
-            return f"a list of {_plural(items.split(' ', 1)[1])}"
-        return "a list"
+        listed = (
+            f"a list of {_plural(items.split(' ', 1)[1])}"
+            if items.startswith(("a ", "an "))
+            else "a list"
+        )
+        return listed + _bounds(schema, "minItems", "maxItems", "item")
+    if kind == "string":
+        return "a string" + _bounds(schema, "minLength", "maxLength", "character")
     if isinstance(kind, str):
         return _TYPE_NAMES.get(kind, kind)
+    return ""
+
+
+def _bounds(schema: dict[str, Any], low_key: str, high_key: str, unit: str) -> str:
+    """`` of at most 3 characters``: a length's bounds, in words (empty when none)."""
+    low, high = schema.get(low_key), schema.get(high_key)
+    if not isinstance(low, int) or low <= 0:
+        low = None
+    if not isinstance(high, int):
+        high = None
+    if low is not None and high is not None:
+        return f" of {low} to {high} {unit}s"
+    if high is not None:
+        return f" of at most {high} {unit}{'' if high == 1 else 's'}"
+    if low is not None:
+        return f" of at least {low} {unit}{'' if low == 1 else 's'}"
     return ""
 
 

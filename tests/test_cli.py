@@ -145,7 +145,7 @@ def test_custom_schema(tmp_path: Path) -> None:
     found = [(d["code"], d["line"], d["message"]) for d in run.json()["diagnostics"]]
     assert found == [
         ("FL101", 1, 'the article is missing the required field "author"'),
-        ("FL105", 3, "quality: 33 is not a multiple of 5"),
+        ("FL105", 3, "quality must be a multiple of 5, got 33"),
         ("FL100", 4, "topics: ['a', 'a'] has non-unique elements"),
     ]
 

@@ -10,6 +10,7 @@ import pytest
 
 from feedlint.cli import main
 from feedlint.schema import ArticleSchema
+from tests.conftest import run_feedlint
 
 
 def _schema(tmp_path: Path, schema: object, name: str = "schema.json") -> Path:
@@ -160,3 +161,27 @@ def test_without_a_user_schema_nothing_heavy_is_imported() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    ("rule", "value", "expected"),
+    [
+        ({"type": "string", "maxLength": 3}, '"A long headline"',
+         'title must be a string of at most 3 characters, got "A long headline"'),
+        ({"type": "string", "minLength": 20}, '"Short"',
+         'title must be a string of at least 20 characters, got "Short"'),
+        ({"type": "array", "items": {"type": "string"}, "maxItems": 1}, "[a, b]",
+         "title must be a list of strings of at most 1 item"),
+        ({"type": "integer", "multipleOf": 5}, "7", "title must be a multiple of 5, got 7"),
+    ],
+)
+def test_length_bounds_and_multiples_are_named(
+    tmp_path: Path, rule: dict[str, object], value: str, expected: str
+) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"type": "object", "properties": {"title": rule}}))
+    (tmp_path / "a.md").write_text(f"---\ntitle: {value}\n---\n")
+    run = run_feedlint(["check", "--no-cache", "--schema", str(schema), "--format", "json",
+                        "a.md"], cwd=tmp_path)
+    messages = [d["message"] for d in run.json()["diagnostics"]]
+    assert any(m.startswith(expected) for m in messages), messages
