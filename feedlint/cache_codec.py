@@ -12,7 +12,8 @@ one of :data:`_TYPES` becomes an array whose first element names it::
 Decoding calls only the constructors of those types (plain dataclasses, named
 tuples and one enum), with decoded values. Anything else, or an array of the
 wrong shape, raises :class:`ValueError`; so does encoding a type outside the set
-(the file's result is then not cached).
+(the file's result is then not cached). An entry is a record of such values, one
+untagged array (:func:`dumps_fields`, :func:`loads_fields`).
 """
 
 from __future__ import annotations
@@ -136,11 +137,6 @@ def _decode(value: Any) -> Any:
     return kind(items[0]) if is_enum else kind(*items)
 
 
-def dumps(value: Any) -> bytes:
-    """``value`` as UTF-8 JSON; ValueError for a type outside the set."""
-    return json.dumps(_encode(value), ensure_ascii=True, separators=(",", ":")).encode("ascii")
-
-
 def dumps_fields(*fields: Any) -> bytes:
     """A record of ``fields`` as one untagged JSON array (its shape is the caller's to
     know): one level less to decode than a tuple."""
@@ -158,17 +154,5 @@ def loads_fields(data: bytes, count: int) -> list[Any]:
         raise ValueError("not a record of that many fields")
     try:
         return [_decode(v) if type(v) in _NESTED else v for v in tree]
-    except (TypeError, RecursionError, OverflowError) as err:
-        raise ValueError(str(err)) from err
-
-
-def loads(data: bytes) -> Any:
-    """The value :func:`dumps` made; ValueError for anything else."""
-    try:
-        tree = json.loads(data)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as err:
-        raise ValueError(str(err)) from err
-    try:
-        return _decode(tree)
     except (TypeError, RecursionError, OverflowError) as err:
         raise ValueError(str(err)) from err

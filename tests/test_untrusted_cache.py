@@ -77,9 +77,9 @@ def _forge_every_entry(
 FORGERIES = ["unkeyed", "attacker-key"]
 
 
-def _broken_repo(tmp_path: Path) -> Path:
+def _broken_repo(tmp_path: Path, name: str = "repo") -> Path:
     """A checkout holding one article with an unknown field (FL103)."""
-    tree = tmp_path / "repo"
+    tree = tmp_path / name
     tree.mkdir()
     (tree / "a.md").write_text(BROKEN)
     return tree
@@ -98,9 +98,7 @@ def test_a_committed_cache_cannot_run_code(
     tmp_path: Path, users: tuple[Path, Path], how: str
 ) -> None:
     attacker, victim = users
-    tree = tmp_path / "pull-request"
-    tree.mkdir()
-    (tree / "a.md").write_text(BROKEN)
+    tree = _broken_repo(tmp_path, "pull-request")
     assert _as(attacker, ["check", "."], tree).returncode == 1
     marker = tmp_path / "code-ran"
     payload = pickle.dumps(_LeavesAFile(marker), protocol=pickle.HIGHEST_PROTOCOL)
@@ -163,9 +161,7 @@ def test_a_committed_link_cannot_send_cache_writes_out_of_the_tree(
     tmp_path: Path, users: tuple[Path, Path], link: str
 ) -> None:
     _, victim = users
-    tree = tmp_path / "pull-request"
-    tree.mkdir()
-    (tree / "a.md").write_text(BROKEN)
+    tree = _broken_repo(tmp_path, "pull-request")
     outside = tmp_path / "outside"
     outside.mkdir()
     (tree / link).parent.mkdir(parents=True, exist_ok=True)
@@ -269,9 +265,9 @@ def test_every_fixture_result_reads_back_exactly() -> None:
     for path in sorted(FIXTURES.rglob("*.*")):
         result = linter.lint_bytes(str(path), path.read_bytes(),
                                    bare=path.suffix in (".yaml", ".yml", ".json"))
-        value = (5, str(path), result.skipped, result.diagnostics, result.facts,
-                 result.suppressor)
-        assert cache_codec.loads(cache_codec.dumps(value)) == value, path
+        value = [6, str(path), result.skipped, result.diagnostics, result.facts,
+                 result.suppressor]
+        assert cache_codec.loads_fields(cache_codec.dumps_fields(*value), 6) == value, path
         seen += bool(result.diagnostics)
     assert seen > 50
 
@@ -279,27 +275,28 @@ def test_every_fixture_result_reads_back_exactly() -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        b'["os.system", "true"]',  # a name outside the set of types
-        b'["Span", 1, 2]',  # the wrong number of fields
-        b'{"__class__": "Span"}',  # an object is never a value
-        b'["Severity", "fatal"]',  # not a member
-        b'["b", "zz"]',  # not hex
-        b'["d", 1]',  # a dict with half a pair
+        b'[["os.system", "true"]]',  # a name outside the set of types
+        b'[["Span", 1, 2]]',  # the wrong number of fields
+        b'[{"__class__": "Span"}]',  # an object is never a value
+        b'[["Severity", "fatal"]]',  # not a member
+        b'[["b", "zz"]]',  # not hex
+        b'[["d", 1]]',  # a dict with half a pair
         b"[" * 100_000,  # nesting beyond the parser
         b"\xff\xfe",
+        b'[1, 2]',  # a record of another length
     ],
 )
 def test_entries_outside_the_format_are_refused(data: bytes) -> None:
     from feedlint import cache_codec
 
     with pytest.raises(ValueError):
-        cache_codec.loads(data)
+        cache_codec.loads_fields(data, 1)
 
 
 def test_a_value_outside_the_set_is_not_cached() -> None:
     from feedlint import cache_codec
 
     with pytest.raises(ValueError):
-        cache_codec.dumps({"x": object()})
+        cache_codec.dumps_fields({"x": object()})
     with pytest.raises(ValueError):
-        cache_codec.dumps(Path("a"))
+        cache_codec.dumps_fields(Path("a"))
