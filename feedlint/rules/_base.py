@@ -34,6 +34,9 @@ class Rule:
     fix: str = ""
     #: ``example``/``fixed`` describe files rather than being them: not linted by tests.
     illustrative: bool = False
+    #: Where the rule's ground comes from: a citation ("RFC 3339"), a URL, or a
+    #: citation followed by its URL in angle brackets ("RFC 3339 <https://...>").
+    references: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

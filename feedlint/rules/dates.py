@@ -61,6 +61,17 @@ FL406 = "FL406"
 FL407 = "FL407"
 FL408 = "FL408"
 
+#: Where the rules' ground comes from (``Rule.references``).
+_RFC_3339 = "RFC 3339, Date and Time on the Internet <https://www.rfc-editor.org/rfc/rfc3339>"
+_RFC_3339_FORMAT = (
+    "RFC 3339, section 5.6: Internet Date/Time Format "
+    "<https://www.rfc-editor.org/rfc/rfc3339#section-5.6>"
+)
+_RFC_3339_UNKNOWN = (
+    "RFC 3339, section 4.3: Unknown Local Offset Convention "
+    "<https://www.rfc-editor.org/rfc/rfc3339#section-4.3>"
+)
+
 RULES = (
     Rule(
         code=FL401,
@@ -75,6 +86,7 @@ RULES = (
         fixed="publishedDateTime: 2023-08-07T08:11:00+02:00\n",
         fix="Rewrites the value in RFC 3339 form (T, seconds, the colon in the offset, Z "
         "for UTC) when nothing else is missing.",
+        references=(_RFC_3339_FORMAT,),
     ),
     Rule(
         code=FL402,
@@ -86,6 +98,7 @@ RULES = (
         "guesses the zone, usually its own, and the article moves in the feed.",
         example="publishedDateTime: 2023-08-07T08:11:00\n",
         fixed="publishedDateTime: 2023-08-07T08:11:00Z\n",
+        references=(_RFC_3339_FORMAT,),
     ),
     Rule(
         code=FL403,
@@ -97,6 +110,7 @@ RULES = (
         why="Parsers reject such dates or roll them over into another day.",
         example="publishedDateTime: 2023-02-29T08:11:00Z\n",
         fixed="publishedDateTime: 2023-02-28T08:11:00Z\n",
+        references=(_RFC_3339,),
     ),
     Rule(
         code=FL404,
@@ -109,6 +123,7 @@ RULES = (
         example="publishedDateTime: 2023-08-07T08:11:00-00:00\n",
         fixed="publishedDateTime: 2023-08-07T08:11:00Z\n",
         severity=Severity.WARNING,
+        references=(_RFC_3339_UNKNOWN,),
     ),
     Rule(
         code=FL405,

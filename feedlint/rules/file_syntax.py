@@ -25,6 +25,13 @@ FL014 = "FL014"
 FL015 = "FL015"
 FL016 = "FL016"
 
+#: Where the rules' ground comes from (``Rule.references``).
+_YAML = "YAML 1.2.2 specification <https://yaml.org/spec/1.2.2/>"
+_YAML_11_BOOL = "YAML 1.1, the boolean type <https://yaml.org/type/bool.html>"
+_FRONT_MATTER = "Jekyll, Front Matter <https://jekyllrb.com/docs/front-matter/>"
+_UTF8 = "RFC 3629, UTF-8 <https://www.rfc-editor.org/rfc/rfc3629>"
+_BILLION_LAUGHS = "Billion laughs attack <https://en.wikipedia.org/wiki/Billion_laughs_attack>"
+
 RULES = (
     Rule(
         code=FL001,
@@ -47,6 +54,7 @@ RULES = (
         fix="Removes the blank lines above the front matter, so that its opening `---` is "
         "on line 1; a byte order mark, the line endings and the rest of the file are kept "
         "byte for byte. A file with no front matter at all is not fixed.",
+        references=(_FRONT_MATTER,),
     ),
     Rule(
         code=FL002,
@@ -56,6 +64,7 @@ RULES = (
         why="Everything after the opening fence, body included, would be read as YAML.",
         example='---\ntitle: "A headline"\n\nThe body.\n',
         fixed='---\ntitle: "A headline"\n---\n\nThe body.\n',
+        references=(_FRONT_MATTER,),
     ),
     Rule(
         code=FL003,
@@ -79,6 +88,7 @@ RULES = (
         why="A loader that cannot parse the front matter cannot publish the article.",
         example='---\ntitle: "A headline"\nexcerpt: Cargo backlogs: expected to clear\n---\n',
         fixed='---\ntitle: "A headline"\nexcerpt: "Cargo backlogs: expected to clear"\n---\n',
+        references=(_YAML,),
     ),
     Rule(
         code=FL004,
@@ -89,6 +99,7 @@ RULES = (
         why="An article is a set of named fields; a list or a bare value has none.",
         example="---\n- title\n- webUrl\n---\n",
         fixed=_VALID,
+        references=(_YAML,),
     ),
     Rule(
         code=FL005,
@@ -100,6 +111,7 @@ RULES = (
         "corrected one and the stale one wins.",
         example='---\ntitle: "Old headline"\ntitle: "New headline"\n---\n',
         fixed='---\ntitle: "New headline"\n---\n',
+        references=(_YAML,),
     ),
     Rule(
         code=FL006,
@@ -113,6 +125,7 @@ RULES = (
         "(an alias bomb), so feedlint refuses them before building anything.",
         example="---\nwebUrl: &u https://example.com/a\noriginalUrl: *u\n---\n",
         fixed="---\nwebUrl: https://example.com/a\noriginalUrl: https://example.com/a\n---\n",
+        references=(_YAML, _BILLION_LAUGHS),
     ),
     Rule(
         code=FL007,
@@ -125,6 +138,7 @@ RULES = (
         example="---\ntitle: caf\\xe9 (Latin-1 byte)\n---\n",
         fixed='---\ntitle: "café"\n---\n',
         illustrative=True,
+        references=(_UTF8,),
     ),
     Rule(
         code=FL008,
@@ -168,6 +182,7 @@ RULES = (
         example="---\npublished: yes\n---\n",
         fixed="---\npublished: true\n---\n",
         severity=Severity.WARNING,
+        references=(_YAML_11_BOOL, _YAML),
     ),
     Rule(
         code=FL012,
@@ -180,6 +195,7 @@ RULES = (
         "objects and reads the value as plain data.",
         example="---\ntitle: !!python/object:os.system echo\n---\n",
         fixed='---\ntitle: "echo"\n---\n',
+        references=(_YAML,),
     ),
     Rule(
         code=FL013,
@@ -203,6 +219,7 @@ RULES = (
         why="No consumer of the article can look such a field up.",
         example="---\n? [title, name]\n: A headline\n---\n",
         fixed='---\ntitle: "A headline"\n---\n',
+        references=(_YAML,),
     ),
     Rule(
         code=FL015,

@@ -25,6 +25,16 @@ FL607 = "FL607"
 FL608 = "FL608"
 FL609 = "FL609"
 
+#: Where the rules' ground comes from (``Rule.references``).
+_HTTP = "RFC 9110, HTTP Semantics <https://www.rfc-editor.org/rfc/rfc9110>"
+_HTTP_STATUS = "RFC 9110, section 15: Status Codes <https://www.rfc-editor.org/rfc/rfc9110#section-15>"
+_SPECIAL_ADDRESSES = (
+    "RFC 6890, Special-Purpose IP Address Registries <https://www.rfc-editor.org/rfc/rfc6890>"
+)
+_PRIVATE_ADDRESSES = (
+    "RFC 1918, Address Allocation for Private Internets <https://www.rfc-editor.org/rfc/rfc1918>"
+)
+
 RULES = (
     Rule(
         code=FL601,
@@ -38,6 +48,7 @@ RULES = (
         example="(webUrl: https://example.com/2023/08/removed-story/, which answers 404 Not Found)",
         fixed="(webUrl: https://example.com/2023/08/the-story/, which answers 200 OK)",
         illustrative=True,
+        references=(_HTTP_STATUS,),
     ),
     Rule(
         code=FL602,
@@ -54,6 +65,7 @@ RULES = (
         "not resolve)",
         fixed="(webUrl: https://example.com/2023/08/the-story/)",
         illustrative=True,
+        references=(_HTTP,),
     ),
     Rule(
         code=FL603,
@@ -65,6 +77,7 @@ RULES = (
         example="(webUrl: https://example.com/a, which redirects to /b, which redirects to /a)",
         fixed="(webUrl: https://example.com/the-story/, which answers 200 OK)",
         illustrative=True,
+        references=(_HTTP_STATUS,),
     ),
     Rule(
         code=FL604,
@@ -80,6 +93,7 @@ RULES = (
         fixed="(the same URL, with 403 in probe-accept-status)",
         illustrative=True,
         severity=Severity.WARNING,
+        references=(_HTTP_STATUS,),
     ),
     Rule(
         code=FL605,
@@ -95,6 +109,7 @@ RULES = (
         fixed="(webUrl: https://example.com/2023/08/the-story/)",
         illustrative=True,
         severity=Severity.WARNING,
+        references=(_HTTP_STATUS,),
     ),
     Rule(
         code=FL606,
@@ -125,6 +140,7 @@ RULES = (
         example="(webUrl: http://192.168.1.20/preview/the-story/, a private address)",
         fixed="(webUrl: https://example.com/2023/08/the-story/)",
         illustrative=True,
+        references=(_SPECIAL_ADDRESSES, _PRIVATE_ADDRESSES),
     ),
     Rule(
         code=FL608,

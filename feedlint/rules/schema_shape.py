@@ -13,6 +13,11 @@ FL104 = "FL104"
 FL105 = "FL105"
 FL106 = "FL106"
 
+#: Where the rules' ground comes from (``Rule.references``).
+_JSON_SCHEMA = (
+    "JSON Schema 2020-12, Validation <https://json-schema.org/draft/2020-12/json-schema-validation>"
+)
+
 RULES = (
     Rule(
         code=FL100,
@@ -24,6 +29,7 @@ RULES = (
         example="(depends on the schema)",
         fixed="(depends on the schema)",
         illustrative=True,
+        references=(_JSON_SCHEMA,),
     ),
     Rule(
         code=FL101,
@@ -37,6 +43,7 @@ RULES = (
         why="Without these the article cannot be listed, linked or attributed.",
         example="provider:\n  name: Example News\n",
         fixed="provider:\n  name: Example News\n  domain: example.com\n",
+        references=(_JSON_SCHEMA,),
     ),
     Rule(
         code=FL102,
@@ -48,6 +55,7 @@ RULES = (
         example="images:\n  - url: https://example.com/a.jpg\n    width: \"800\"\n"
         "    height: 600\n",
         fixed="images:\n  - url: https://example.com/a.jpg\n    width: 800\n    height: 600\n",
+        references=(_JSON_SCHEMA,),
     ),
     Rule(
         code=FL103,
@@ -59,6 +67,7 @@ RULES = (
         "leaves the article without a date.",
         example="pubishedDateTime: 2023-08-07T08:11:00Z\n",
         fixed="publishedDateTime: 2023-08-07T08:11:00Z\n",
+        references=(_JSON_SCHEMA,),
     ),
     Rule(
         code=FL104,
@@ -68,6 +77,7 @@ RULES = (
         why="An empty headline is shown as a blank line in the feed.",
         example='title: ""\n',
         fixed='title: "A headline"\n',
+        references=(_JSON_SCHEMA,),
     ),
     Rule(
         code=FL105,
@@ -77,6 +87,7 @@ RULES = (
         why="Scores and sizes outside their range break sorting and layout.",
         example="quality: 150\n",
         fixed="quality: 100\n",
+        references=(_JSON_SCHEMA,),
     ),
     Rule(
         code=FL106,
@@ -88,6 +99,7 @@ RULES = (
         why="These fields are read by machines that expect exactly this form.",
         example="webUrl: example.com/a\n",
         fixed="webUrl: https://example.com/a\n",
+        references=(_JSON_SCHEMA,),
     ),
 )
 

@@ -28,6 +28,10 @@ _VALID = "h7s7Phrd5pI5rpDLQGSeFw==;8QbwxRpe+3tE8W7ccPyotQ=="
 FL501 = "FL501"
 FL502 = "FL502"
 
+#: Where the rules' ground comes from (``Rule.references``).
+_BASE64 = "RFC 4648, section 4: Base 64 Encoding <https://www.rfc-editor.org/rfc/rfc4648#section-4>"
+_CBC = "NIST SP 800-38A, Recommendation for Block Cipher Modes of Operation (CBC)"
+
 RULES = (
     Rule(
         code=FL501,
@@ -45,6 +49,7 @@ RULES = (
         fixed=f'secured: "{_VALID}"\n',
         fix="Removes white space from secured (a value wrapped over lines, or a pasted "
         "space). Other problems need the original value.",
+        references=(_BASE64,),
     ),
     Rule(
         code=FL502,
@@ -56,6 +61,7 @@ RULES = (
         "the value was cut when it was copied.",
         example='secured: "h7s7Phrd5pI5rpDLQGSe;8QbwxRpe+3tE8W7ccPyotQ=="\n',
         fixed=f'secured: "{_VALID}"\n',
+        references=(_BASE64, _CBC),
     ),
 )
 

@@ -83,6 +83,19 @@ FL205 = "FL205"
 FL206 = "FL206"
 FL207 = "FL207"
 
+#: Where the rules' ground comes from (``Rule.references``).
+_RFC_3986 = "RFC 3986, URI Generic Syntax <https://www.rfc-editor.org/rfc/rfc3986>"
+_WHATWG_URL = "WHATWG URL Standard <https://url.spec.whatwg.org/>"
+_PSL = "Public Suffix List <https://publicsuffix.org/>"
+_AMP_CACHE = (
+    "Google AMP Cache URL format "
+    "<https://developers.google.com/amp/cache/overview#amp-cache-url-format>"
+)
+_AMP_TOOLBOX = (
+    "@ampproject/toolbox-cache-url, the reference implementation "
+    "<https://www.npmjs.com/package/@ampproject/toolbox-cache-url>"
+)
+
 RULES = (
     Rule(
         code=FL201,
@@ -102,6 +115,7 @@ RULES = (
         fixed='webUrl: "https://www.example.com/2023/08/07/a-headline/"\n',
         fix="Writes a scheme in capitals in lower case (`HTTPS://` to `https://`); other "
         "problems need the right URL.",
+        references=(_RFC_3986, _WHATWG_URL),
     ),
     Rule(
         code=FL202,
@@ -134,6 +148,7 @@ RULES = (
         "  domain: co.uk\n",
         fixed="webUrl: https://www.bbc.co.uk/news/a\nprovider:\n  name: BBC\n"
         "  domain: bbc.co.uk\n",
+        references=(_PSL,),
     ),
     Rule(
         code=FL204,
@@ -162,6 +177,7 @@ RULES = (
         example="webUrl: https://www.example.com/a\noriginalUrl: https://www.example.org/a\n",
         fixed="webUrl: https://www.example.com/a\noriginalUrl: https://example.com/a\n",
         severity=Severity.WARNING,
+        references=(_PSL,),
     ),
     Rule(
         code=FL206,
@@ -176,6 +192,7 @@ RULES = (
         "cdnAmpWebUrl: https://www-example-org.cdn.ampproject.org/c/s/www.example.org/a/amp/\n",
         fixed="ampWebUrl: https://www.example.com/a/amp/\n"
         "cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a/amp/\n",
+        references=(_PSL,),
     ),
     Rule(
         code=FL207,
@@ -193,6 +210,7 @@ RULES = (
         fixed="ampWebUrl: https://www.example.com/a/amp/\n"
         "cdnAmpWebUrl: https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a/amp/\n",
         fix="Sets cdnAmpWebUrl to the AMP Cache URL computed from ampWebUrl.",
+        references=(_AMP_CACHE, _AMP_TOOLBOX),
     ),
 )
 
