@@ -18,12 +18,10 @@ from feedlint.diagnostics import Severity, printable
 from feedlint.settings import PROBE_GROUP
 
 if TYPE_CHECKING:
-    from feedlint.cache import ResultCache
     from feedlint.config import Resolved
     from feedlint.discovery import Candidate
-    from feedlint.engine import Linter, RunResult
+    from feedlint.engine import RunResult
     from feedlint.reporters import Reporter
-    from feedlint.schema import ArticleSchema
     from feedlint.settings import Check, Settings
 
 EXIT_OK, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
@@ -408,6 +406,7 @@ def _check(args: argparse.Namespace) -> int:
     from feedlint.reporters import ReportOptions
     from feedlint.rules import RULES
     from feedlint.schema import SchemaError
+    from feedlint.wiring import load_schema, open_cache
 
     for given in (args.select or []) + (args.ignore or []) + (args.extend_select or []):
         if not any(code.startswith(given) for code in RULES):
@@ -452,7 +451,7 @@ def _check(args: argparse.Namespace) -> int:
         from feedlint.articles import would_lint
 
         try:
-            reader = Linter(settings, _load_schema(resolved))
+            reader = Linter(settings, load_schema(resolved, _note))
         except SchemaError as err:
             raise UsageError(str(err)) from err
         for candidate in candidates:
@@ -463,14 +462,14 @@ def _check(args: argparse.Namespace) -> int:
         args, os.environ, settings.output_format, terminal=sys.stdout.isatty()
     )
     try:
-        linter = Linter(settings, _load_schema(resolved))
+        linter = Linter(settings, load_schema(resolved, _note))
         linter.schema.ensure_usable()
     except SchemaError as err:
         raise UsageError(str(err)) from err
     # A report that shows files' text (html) shows what the lint read, kept with each
     # result; it never opens a file again. Other formats keep nothing.
     linter.source_limit = reporter_class.source_limit
-    cache = _open_cache(settings, linter, candidates)
+    cache = open_cache(settings, linter, candidates, _warn)
     started = time.perf_counter()
     context = (
         _repository_articles(settings, candidates)
@@ -717,84 +716,6 @@ def _resolve_jobs(settings: Settings) -> int:
     from feedlint.parallel import default_jobs
 
     return settings.jobs or default_jobs()
-
-
-def _load_schema(resolved: Resolved) -> ArticleSchema:
-    """The run's schema, every reference resolved (raises SchemaError).
-
-    A configuration file's schema may only read files inside its folder; one named
-    on the command line may read any. http(s) documents are fetched once through
-    the probe's guard (lifted only by --schema-allow-private), and cached signed.
-    """
-    from feedlint.config import COMMAND_LINE
-    from feedlint.schema import ArticleSchema
-
-    settings = resolved.settings
-    if settings.schema is None:
-        return ArticleSchema.builtin()
-    from_config = resolved.origins.get("schema") != COMMAND_LINE
-    fetcher: Any = None
-
-    def fetch(url: str) -> bytes:
-        nonlocal fetcher
-        if fetcher is None:
-            from feedlint.cache import default_cache_dir
-            from feedlint.probe import SchemaFetcher
-
-            folder = None
-            if settings.cache:
-                folder = os.path.join(settings.cache_dir or default_cache_dir(), "schemas")
-            fetcher = SchemaFetcher(allow_private=settings.schema_allow_private,
-                                    cache_folder=folder)
-        try:
-            return bytes(fetcher(url))
-        finally:
-            for note in fetcher.notes:
-                _note(note)
-            fetcher.notes.clear()
-
-    return ArticleSchema.load(
-        settings.schema,
-        base_uri=settings.base_uri,
-        disabled_formats=settings.disable_formats,
-        regex_variant=settings.regex_variant,
-        fetch=fetch,
-        inside=settings.config_root if from_config else None,
-    )
-
-
-def _open_cache(
-    settings: Settings, linter: Linter, candidates: Sequence[Candidate]
-) -> ResultCache | None:
-    """The run's result cache, or None (``--no-cache``, only stdin, or not writable)."""
-    from feedlint.atomic import UnsafeFolderError
-    from feedlint.cache import ResultCache, default_cache_dir, ensure_cache_root, use_derived
-
-    if not settings.cache or all(c.stdin_bytes is not None for c in candidates):
-        return None
-    if settings.fix or settings.diff:
-        # A fixed file's result is what is left after its fixes, with a report of
-        # them; neither is what the file's content alone gives. Not cached.
-        return None
-    from feedlint.secret import key_path, user_key
-
-    root = settings.cache_dir or default_cache_dir()
-    try:
-        ensure_cache_root(root)
-    except OSError as err:
-        reason = str(err) if isinstance(err, UnsafeFolderError) else (err.strerror or str(err))
-        _warn(f"the result cache is off: cannot write {printable(root)}: {printable(reason)}")
-        return None
-    try:
-        user_key()
-    except OSError as err:
-        _warn(
-            f"the result cache is off: no key to sign its entries with at "
-            f"{printable(key_path())}: {printable(str(err.strerror or err))}"
-        )
-        return None
-    use_derived(root)
-    return ResultCache.for_run(root, settings, linter.schema)
 
 
 def _merge(args: argparse.Namespace) -> int:
