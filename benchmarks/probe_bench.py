@@ -8,7 +8,8 @@ it, whole command included (start-up, linting the 100 articles, probing).
     python benchmarks/probe_bench.py                  # print the table
     python benchmarks/probe_bench.py --install-peers  # first install the peers into
                                                       # benchmarks/.peers/ (git-ignored)
-    python benchmarks/probe_bench.py --write-readme   # also put the table in README.md
+    python benchmarks/probe_bench.py --write-docs     # also put the table in
+                                                      # docs/performance.md
 
 feedlint is timed as its users run it: this checkout installed with pip into its
 own virtual environment (benchmarks/.peers/feedlint, refreshed at every run), so
@@ -54,8 +55,10 @@ TARGET = 1.5
 MAX_REQUESTS = 10 * len(HOSTS) * URLS_PER_HOST
 TOOL_TIMEOUT = 300.0
 
-README_START = "<!-- probe-bench:start -->"
-README_END = "<!-- probe-bench:end -->"
+#: The page that shows the table, between these two markers.
+DOCS_PAGE = ROOT / "docs" / "performance.md"
+DOCS_START = "<!-- probe-bench:start -->"
+DOCS_END = "<!-- probe-bench:end -->"
 
 
 # -- the slow server ---------------------------------------------------------
@@ -433,14 +436,15 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_readme(text: str) -> None:
-    readme = ROOT / "README.md"
-    content = readme.read_text("utf-8")
-    pattern = re.compile(re.escape(README_START) + ".*?" + re.escape(README_END), re.S)
+def write_docs(text: str) -> None:
+    """Put ``text`` between the markers of the Performance page."""
+    content = DOCS_PAGE.read_text("utf-8")
+    pattern = re.compile(re.escape(DOCS_START) + ".*?" + re.escape(DOCS_END), re.S)
     if not pattern.search(content):
-        raise SystemExit(f"README.md has no {README_START} ... {README_END} section")
-    block = f"{README_START}\n{text}\n{README_END}"
-    readme.write_text(pattern.sub(lambda _: block, content), "utf-8")
+        raise SystemExit(f"{DOCS_PAGE.relative_to(ROOT)} has no {DOCS_START} ... {DOCS_END} "
+                         "section")
+    block = f"{DOCS_START}\n{text}\n{DOCS_END}"
+    DOCS_PAGE.write_text(pattern.sub(lambda _: block, content), "utf-8")
 
 
 def main() -> int:
@@ -452,8 +456,9 @@ def main() -> int:
     parser.add_argument("--dev", action="store_true",
                         help="run feedlint from this checkout in the current environment "
                         "instead of a fresh pip install of it")
-    parser.add_argument("--write-readme", action="store_true",
-                        help="put the table into README.md's benchmark section")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="put the table into docs/performance.md, between its "
+                        "probe-bench markers")
     args = parser.parse_args()
     if args.install_peers:
         install_peers()
@@ -488,14 +493,14 @@ def main() -> int:
         f"target {TARGET}x ({FLOOR * TARGET:.2f} s). {machine}. feedlint: median of "
         f"{len(rows[0].walls)} runs ({walls} s), the whole command; peers: one run each.\n\n"
         + table(rows)
-        + "\n\nMade by `python benchmarks/probe_bench.py --write-readme`."
+        + "\n\nMade by `python benchmarks/probe_bench.py --write-docs`."
     )
     print(text)
     for row in rows:
         if row.note:
             print(f"{row.tool}: {row.note}", file=sys.stderr)
-    if args.write_readme:
-        write_readme(text)
+    if args.write_docs:
+        write_docs(text)
     probing = rows[0].wall - statistics.median(rows[0].lint_walls)
     within = rows[0].ok and probing <= FLOOR * TARGET
     print(f"\nfeedlint's probing {'meets' if within else 'MISSES'} the target: "
