@@ -808,6 +808,8 @@ def render_rule(rule: object) -> str:
     out += block("Use instead", rule.fixed, code=True)
     if rule.fix:
         out += block("Fix (--fix)", rule.fix)
+    if rule.references:
+        out += "References\n" + "".join(f"  - {ref}\n" for ref in rule.references) + "\n"
     return out
 
 
