@@ -18,14 +18,15 @@ def _tool(module: str) -> None:
 
 def test_ruff() -> None:
     _tool("ruff")
-    folders = [f for f in ("feedlint", "tests", "benchmarks") if (ROOT / f).is_dir()]
+    folders = [f for f in ("feedlint", "tests", "benchmarks", "docs") if (ROOT / f).is_dir()]
     proc = subprocess.run(["ruff", "check", *folders], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
 def test_mypy_strict() -> None:
     _tool("mypy")
-    proc = subprocess.run([sys.executable, "-m", "mypy", "feedlint"],
+    # docs/generate.py writes pages from the code: typed as strictly as the code.
+    proc = subprocess.run([sys.executable, "-m", "mypy", "feedlint", "docs/generate.py"],
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
