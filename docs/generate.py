@@ -178,7 +178,7 @@ def rule_page(rule: Rule, module: RuleModule) -> str:
     if rule.fix:
         out.append(f"{prose(rule.fix)}\n\n{FIX_SAFETY}\n\n")
     else:
-        out.append("None: the right value needs a person who knows the article.\n\n")
+        out.append("None: `feedlint check --fix` leaves this one to you.\n\n")
     names = _options_for(rule, module)
     if names:
         out.append(
