@@ -51,7 +51,8 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u
 
 
 def check_json_report(report: Any, *, files_checked: int | None = None) -> None:
-    """Assert that ``report`` is exactly what the JSON contract in the README promises."""
+    """Assert that ``report`` is exactly what the JSON contract of docs/output-formats.md
+    promises."""
     assert isinstance(report, dict), report
     assert list(report) == ["version", "files_checked", "diagnostics"], list(report)
     assert report["version"] == 1 and type(report["version"]) is int

@@ -16,7 +16,7 @@ from tests.conftest import run_feedlint
 @pytest.mark.parametrize(
     ("pattern", "matched", "not_matched"),
     [
-        # The README's examples.
+        # The examples of docs/configuration.md.
         ("drafts", ["drafts/a.md", "news/drafts/a.md", "drafts"], ["drafts.md", "news/a.md"]),
         ("drafts/", ["drafts/a.md", "news/drafts/b/c.md"], ["drafts", "a/drafts"]),
         ("*.draft.md", ["a.draft.md", "news/2024/a.draft.md"], ["a.md", "a.draft.md.bak"]),

@@ -442,10 +442,10 @@ def test_page_for_an_ascii_only_stream(archive_run: tuple[Path, str, dict]) -> N
     assert markup.scripts[1][1] == _markup(page).scripts[1][1]
 
 
-def test_readme_command(tmp_path: Path) -> None:
-    from tests.test_readme import blocks, feedlint_args, section
+def test_the_docs_command(tmp_path: Path) -> None:
+    from tests.test_docs_examples import blocks, feedlint_args, section
 
-    (block,) = blocks(section("The audit report"), "sh")
+    (block,) = blocks(section("audit-report.md", "Writing the report"), "sh")
     (command,) = [line for line in block.splitlines() if line.strip()]
     make_archive(tmp_path)
     run = run_feedlint(feedlint_args(command), cwd=tmp_path)

@@ -132,9 +132,10 @@ def test_paths_outside_the_current_folder_display_as_given(
                    for d in displays)
 
 
-def test_the_readme_shard_workflow_runs_as_shown(archive: Path, tmp_path: Path) -> None:
-    """Every `feedlint` step of the README's matrix workflow, for each shard, then the
-    report job's merge: it fails the build exactly when one run over every file would."""
+def test_the_docs_shard_workflow_runs_as_shown(archive: Path, tmp_path: Path) -> None:
+    """Every `feedlint` step of the matrix workflow of docs/ci.md, for each shard, then
+    the report job's merge: it fails the build exactly when one run over every file
+    would."""
     import glob
     import re
     import shlex
@@ -143,10 +144,10 @@ def test_the_readme_shard_workflow_runs_as_shown(archive: Path, tmp_path: Path) 
 
     from tests.conftest import ROOT
 
-    readme = (ROOT / "README.md").read_text("utf-8")
-    start = readme.index("\n### Large archives")
-    (block,) = re.findall(r"```yaml\n(.*?)```", readme[start:readme.index("\n#### ", start)],
-                          re.S)
+    page = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    start = page.index("\n## Shards")
+    end = page.find("\n## ", start + 1)
+    (block,) = re.findall(r"```yaml\n(.*?)```", page[start:end if end != -1 else None], re.S)
     jobs = yaml.safe_load(block)["jobs"]
     shards = jobs["lint"]["strategy"]["matrix"]["shard"]
     def commands(job: str) -> list[str]:
