@@ -182,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("rules", help="list every code", formatter_class=_HelpFormatter)
     commands.add_parser("schema", help="print the built-in article schema",
                         formatter_class=_HelpFormatter)
+    commands.add_parser("server", help="run the language server (LSP over stdin and stdout) "
+                        "for editors", formatter_class=_HelpFormatter)
     return parser
 
 
@@ -360,6 +362,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list_rules(sys.stdout)
         if args.command == "merge":
             return _merge(args)
+        if args.command == "server":
+            from feedlint.server import serve
+
+            return serve()
         if args.command == "schema":
             from feedlint.schema import builtin_schema_text
 

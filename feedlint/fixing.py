@@ -103,23 +103,9 @@ def fix_file(
     linter: Linter, candidate: Candidate, raw: bytes, article: Article | None, first: FileResult
 ) -> FileResult:
     """Fix one file as far as it can be fixed; return what is left (see the module doc)."""
-    report = FixReport()
     path = candidate.display
-    current_raw, current_article, current = raw, article, first
-    for _ in range(MAX_PASSES):
-        fixes = [d.fix for d in current.diagnostics if d.fix is not None]
-        if not fixes or current_article is None:
-            break
-        text, applied, refused = apply_fixes(current_article, fixes)
-        report.refused.extend(r for r in refused if r not in report.refused)
-        if not applied:
-            break
-        new_raw = (_BOM if raw.startswith(_BOM) else b"") + text.encode("utf-8")
-        if new_raw == current_raw:
-            break
-        current_article, current = linter.lint_article(path, new_raw, bare=candidate.bare)
-        current_raw = new_raw
-        report.applied += applied
+    current_raw, current, report = fixed_bytes(linter, path, raw, article, first,
+                                               bare=candidate.bare)
     if current_raw == raw:
         if report.refused:
             first.fixing = report
@@ -143,6 +129,37 @@ def fix_file(
     linter.keep_source(current, current_raw, candidate)
     current.fixing = report
     return current
+
+
+def fixed_bytes(
+    linter: Linter,
+    path: str,
+    raw: bytes,
+    article: Article | None,
+    first: FileResult,
+    *,
+    bare: bool = False,
+) -> tuple[bytes, FileResult, FixReport]:
+    """The file's bytes with every certain fix applied (``raw`` itself when none
+    applies), the result of linting them, and what was done; nothing is written.
+    ``article`` and ``first`` are what linting ``raw`` gave."""
+    report = FixReport()
+    current_raw, current_article, current = raw, article, first
+    for _ in range(MAX_PASSES):
+        fixes = [d.fix for d in current.diagnostics if d.fix is not None]
+        if not fixes or current_article is None:
+            break
+        text, applied, refused = apply_fixes(current_article, fixes)
+        report.refused.extend(r for r in refused if r not in report.refused)
+        if not applied:
+            break
+        new_raw = (_BOM if raw.startswith(_BOM) else b"") + text.encode("utf-8")
+        if new_raw == current_raw:
+            break
+        current_article, current = linter.lint_article(path, new_raw, bare=bare)
+        current_raw = new_raw
+        report.applied += applied
+    return current_raw, current, report
 
 
 def unified_diff(path: str, before: bytes, after: bytes) -> str:
