@@ -27,13 +27,16 @@ async def started(
     *,
     capabilities: str = "neovim",
     pull: bool = False,
+    encodings: list[str] | None = None,
     command: list[str] | None = None,
     options: dict[str, Any] | None = None,
 ) -> AsyncIterator[LanguageClient]:
     """A client connected to a new server process, initialized on ``workspace``.
 
     ``capabilities`` are a real editor's (pytest-lsp keeps them); ``pull`` adds
-    ``textDocument.diagnostic``, so the server waits to be asked for diagnostics.
+    ``textDocument.diagnostic``, so the server waits to be asked for diagnostics;
+    ``encodings`` replaces the position encodings offered. The client's
+    ``encoding`` is the one the server chose.
     """
     env = {k: v for k, v in os.environ.items() if not k.startswith("FEEDLINT_")}
     env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
@@ -50,12 +53,16 @@ async def started(
             dynamic_registration=False, related_document_support=True)
     elif wanted.text_document is not None:
         wanted.text_document.diagnostic = None
-    await client.initialize_session(types.InitializeParams(
+    if encodings is not None:
+        wanted.general = types.GeneralClientCapabilities(position_encodings=encodings)
+    result = await client.initialize_session(types.InitializeParams(
         capabilities=wanted,
         root_uri=uri(workspace),
         workspace_folders=[types.WorkspaceFolder(uri=uri(workspace), name=workspace.name)],
         initialization_options=options,
     ))
+    # How columns are counted, as the server chose from what the client offered.
+    client.encoding = str(result.capabilities.position_encoding or "utf-16")  # type: ignore[attr-defined]
     try:
         yield client
     finally:

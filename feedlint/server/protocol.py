@@ -158,6 +158,12 @@ class FeedlintServer(LanguageServer):
     # -- protocol types -----------------------------------------------------
 
     def diagnostics(self, linted: Linted) -> list[types.Diagnostic]:
+        if linted.error:
+            # The configuration (or its schema) is broken: what check would exit 2 with.
+            return [types.Diagnostic(
+                range=types.Range(types.Position(0, 0), types.Position(0, 1)),
+                message=f"feedlint cannot lint this file: {linted.error}",
+                severity=types.DiagnosticSeverity.Error, source="feedlint")]
         lines = _Lines(linted.text, self.encoding)
         return [self._diagnostic(d, lines) for d in linted.diagnostics]
 

@@ -59,6 +59,8 @@ class Linted:
     setup: Setup | None = None
     #: The result before the checks across files: they are run again as others change.
     own: FileResult | None = None
+    #: Why the file cannot be linted at all (its configuration or schema is broken).
+    error: str = ""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -166,6 +168,7 @@ class Workspace:
     def _lint(self, linted: Linted) -> None:
         setup = linted.setup = self.setup_for(linted.path)
         if setup.linter is None or setup.resolved is None:
+            linted.error = setup.error
             return
         raw = linted.text.encode("utf-8", "surrogatepass")
         candidate = self._candidate(linted.path, setup, raw)
