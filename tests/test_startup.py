@@ -37,6 +37,8 @@ def test_a_valid_file_is_checked_without_jsonschema(tmp_path: Path) -> None:
     # Plain block YAML is read without PyYAML: it is imported for other front matter.
     assert "yaml" not in modules
     assert "feedlint.suppression" not in modules  # no "#" in the front matter
+    # The language server's libraries are for `feedlint server` alone.
+    assert not {"pygls", "lsprotocol", "feedlint.server"} & modules
     flow = tmp_path / "flow.md"
     flow.write_text(SAMPLE.read_text("utf-8").replace(
         "provider:\n  name: tech\n  domain: techstory.in",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from feedlint.document import Article
     from feedlint.server.workspace import Linted, Workspace
 
-#: ``# noqa: FL101, FL102`` at the end of a line: where the next code goes.
+#: A line's ``noqa`` comment that names codes: the next code goes after the last.
 _NOQA_CODES = re.compile(r"#\s*noqa\s*:\s*[A-Za-z]+[0-9]+(?:\s*,\s*[A-Za-z]+[0-9]+)*")
 _BARE_NOQA = re.compile(r"#\s*noqa\b(?!\s*:)", re.IGNORECASE)
 
@@ -89,12 +89,16 @@ def _offset(text: str, line: int, column: int) -> int | None:
 
 
 def _silences(workspace: Workspace, linted: Linted, changed: str, found: Diagnostic) -> bool:
-    """``changed`` reports what the buffer reports, less ``found`` (a suppression
-    that is itself reported as unused or misplaced does not count)."""
-    before = Counter((d.code, d.message) for d in linted.diagnostics)
-    before[(found.code, found.message)] -= 1
-    after = Counter((d.code, d.message) for d in workspace.lint_only(linted, changed))
-    return +before == +after
+    """``changed`` reports the codes the buffer reports, less ``found``'s once: a
+    suppression that is itself reported (unused, misplaced) does not count. Codes,
+    not messages: a ``noqa`` comment already reported as stale is worded anew when a
+    code joins it."""
+    before = Counter(d.code for d in linted.diagnostics)
+    before[found.code] -= 1
+    reported = workspace.lint_only(linted, changed)
+    after = Counter(d.code for d in reported)
+    return +before == +after and all(
+        d.message != found.message for d in reported if d.code == found.code)
 
 
 # -- fixing all -------------------------------------------------------------------

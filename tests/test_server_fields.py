@@ -1,0 +1,134 @@
+"""Where the cursor stands in front matter being typed, what the schema says there,
+and the edits the server offers: in-process, without the protocol."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from feedlint.server import edits, fields
+from feedlint.server.workspace import Workspace
+from tests.conftest import ROOT
+
+SCHEMA = json.loads((ROOT / "schemas" / "article.schema.json").read_text("utf-8"))
+
+#: Front matter being typed: half a key, keys with no value yet, lines of only the
+#: indentation (as an editor leaves them), a block scalar whose text looks like a key.
+LINES = [
+    "---",
+    "title: x",
+    "provider:",
+    "  name: X",
+    "  ",
+    "images:",
+    "- url: https://example.com/a.jpg",
+    "  wid",
+    "- url: https://example.com/b.jpg",
+    "  ",
+    "related:",
+    "  - title: T",
+    "    provider:",
+    "      na",
+    "    webUrl: https://example.com/r",
+    "published: ",
+    "excerpt: |",
+    "  a block scalar",
+    "  published: not a key",
+    "---",
+    "Body.",
+    "",
+]
+LAST = LINES.index("---", 1)
+
+
+@pytest.mark.parametrize(("line", "column", "path", "key", "prefix", "present"), [
+    (4, 2, ("provider",), None, "", {"name"}),
+    (7, 5, ("images", 0), None, "wid", {"url"}),
+    (9, 2, ("images", 1), None, "", {"url"}),
+    (13, 8, ("related", 0, "provider"), None, "na", set()),
+    (15, 11, (), "published", "", {"title", "provider", "images", "related", "excerpt"}),
+    (1, 3, (), None, "tit", {"provider", "images", "related", "published", "excerpt"}),
+    (6, 7, ("images", 0), "url", "https://example.com/a.jpg"[:0], None),
+])
+def test_the_place_of_the_cursor(line: int, column: int, path: tuple[object, ...],
+                                 key: str | None, prefix: str, present: set[str] | None
+                                 ) -> None:
+    place = fields.place_at(LINES, 1, LAST, line, column)
+    assert place is not None
+    assert (place.path, place.key, place.prefix) == (path, key, prefix)
+    if present is not None:
+        assert place.present == present
+
+
+def test_no_place_inside_a_block_scalar_or_a_comment() -> None:
+    inside = LINES.index("  published: not a key")
+    assert fields.place_at(LINES, 1, LAST, inside, 5) is None
+    commented = ["---", "# a comment", "---"]
+    assert fields.place_at(commented, 1, 2, 1, 5) is None
+
+
+def test_the_schema_at_a_path() -> None:
+    assert sorted(fields.keys_allowed(SCHEMA, ("images", 0))) == [
+        "height", "isCached", "url", "width"]
+    assert sorted(fields.keys_allowed(SCHEMA, ("related", 3, "provider"))) == ["domain", "name"]
+    assert fields.keys_allowed(SCHEMA, ("title",)) == {}
+    assert fields.enum_values(SCHEMA, ("published",)) == [True, False]
+    doc = fields.field_doc(SCHEMA, ("images", 0, "width"))
+    assert doc == ("**Width** `images[0].width`\n\nWidth of the image in pixels.\n\n"
+                   "Must be a positive integer. Required.")
+    assert fields.field_doc(SCHEMA, ("nothing",)) is None
+
+
+def test_allof_anyof_and_refs_are_followed() -> None:
+    schema = {
+        "$defs": {"base": {"properties": {"a": {"title": "A", "enum": ["x", "y"]}}}},
+        "allOf": [{"$ref": "#/$defs/base"}],
+        "anyOf": [{"properties": {"b": {"const": 3}}}],
+        "properties": {"list": {"items": {"$ref": "#/$defs/base"}},
+                       "pairs": {"prefixItems": [{"properties": {"first": {}}}]}},
+    }
+    assert set(fields.keys_allowed(schema, ())) == {"a", "b", "list", "pairs"}
+    assert fields.enum_values(schema, ("a",)) == ["x", "y"]
+    assert fields.enum_values(schema, ("b",)) == [3]
+    assert set(fields.keys_allowed(schema, ("list", 7))) == {"a"}
+    assert set(fields.keys_allowed(schema, ("pairs", 0))) == {"first"}
+    assert fields.keys_allowed(schema, ("pairs", 1)) == {}
+    looping = {"$ref": "#"}
+    assert fields.keys_allowed(looping, ()) == {}
+
+
+def test_completion_lists_missing_keys_and_values() -> None:
+    text = "---\ntitle: x\n\n---\n"
+    offered = edits.completions(text, SCHEMA, 2, 0, bare=False)
+    names = [c.label for c in offered]
+    assert "title" not in names and "webUrl" in names
+    web = next(c for c in offered if c.label == "webUrl")
+    assert (web.insert, web.detail, web.is_key) == ("webUrl: ", "Web URL", True)
+    assert edits.completions("---\npublished: \n---\n", SCHEMA, 1, 11, bare=False)[0].label \
+        == "true"
+    # Outside the front matter: nothing.
+    assert edits.completions(text + "Body\n", SCHEMA, 4, 2, bare=False) == []
+    assert [c.label for c in edits.completions("title: x\n", SCHEMA, 1, 0, bare=True)][:1]
+
+
+def test_one_edit_for_a_whole_change() -> None:
+    before = "---\ntitle: a\nwebUrl: HTTPS://x\n---\n"
+    after = "---\ntitle: a\nwebUrl: https://x\n---\n"
+    assert edits.whole_change(before, after) == (3, 9, 3, 14, "https")
+    assert edits.whole_change("\ufeffab", "\ufeffb") == (1, 1, 1, 2, "")
+
+
+def test_the_noqa_edit_is_checked(tmp_path: Path) -> None:
+    os.chdir(tmp_path)
+    text = ("---\ntitle: x\npublishedDateTime: 2023-08-07T08:11:00Z\n"
+            "webUrl: https://example.com/a\nprovider: {name: X, domain: example.com}\n"
+            "quality: 150  # noqa: FL102\n---\n")
+    workspace = Workspace(lambda _: None)
+    linted = workspace.lint(str(tmp_path / "a.md"), text)
+    (found,) = [d for d in linted.diagnostics if d.code == "FL105"]
+    title, edit = edits.suppression(workspace, linted, found)  # type: ignore[misc]
+    assert title == "Add FL105 to this line's `# noqa`"
+    assert edit == (6, 28, 6, 28, ", FL105")
