@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def uri(path: Path) -> str:
-    return path.resolve().as_uri()
+    """The file's URI as an editor names it: the path opened, links not resolved."""
+    return Path(os.path.abspath(path)).as_uri()
 
 
 @asynccontextmanager

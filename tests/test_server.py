@@ -474,3 +474,61 @@ async def test_completion_offers_missing_fields_and_enum_values(tmp_path: Path) 
         values = await labels(8, 10)
         assert [i.label for i in values] == ["news", "sport", "business"]
         assert values[0].kind == types.CompletionItemKind.EnumMember
+
+
+# -- an untrusted workspace ------------------------------------------------------
+
+
+async def test_a_link_out_of_the_workspace_is_never_read(tmp_path: Path) -> None:
+    """A workspace (a cloned pull request) holds a link to an article outside it with
+    the same URL as one inside: the server neither reads it for the duplicate check
+    nor lints it when it is opened."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text(CLEAN, "utf-8")
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    (workspace / "article.md").write_text(CLEAN, "utf-8")
+    (workspace / "link.md").symlink_to(outside / "secret.md")
+    report = check_json(workspace, ".")
+    async with started(workspace) as client:
+        await log_line(client, "read ")
+        assert await published(client, open_file(client, workspace / "article.md")) == []
+        linked = await published(client, open_file(client, workspace / "link.md", CLEAN))
+    assert [d.code for d in linked] == [d["code"] for d in report["link.md"]] == ["FL013"]
+    assert "article.md" not in report
+
+
+async def test_the_workspace_configuration_cannot_lift_a_guard(tmp_path: Path) -> None:
+    (tmp_path / "feedlint.toml").write_text("probe-allow-private = true\n", "utf-8")
+    (tmp_path / "bad.md").write_text(BAD, "utf-8")
+    run = run_feedlint(["check", "bad.md"], cwd=tmp_path)
+    assert run.returncode == 2
+    async with started(tmp_path) as client:
+        (refused,) = await published(client, open_file(client, tmp_path / "bad.md"))
+    assert refused.message.startswith("feedlint cannot lint this file: ")
+    assert "--probe-allow-private" in refused.message
+    assert refused.message.removeprefix("feedlint cannot lint this file: ") in run.stderr
+
+
+async def test_feed_order_is_checked_against_the_files_of_the_folder(tmp_path: Path) -> None:
+    """The server hands the checks across files only the files that can matter (the
+    same folder for feed order, the same URL for duplicates): what they report is
+    what check reports over the whole tree."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.feedlint.dates]\nfeed-order = "newest-first"\n', "utf-8")
+    days = ["09", "07", "08", "06"]
+    for folder in ("feed-a", "feed-b"):
+        (tmp_path / folder).mkdir()
+        for number, day in enumerate(days):
+            text = CLEAN.replace("2023-08-07", f"2023-08-{day}").replace(
+                "/clean", f"/{folder}/{number}")
+            (tmp_path / folder / f"{number:03d}_story.md").write_text(text, "utf-8")
+    report = check_json(tmp_path, ".")
+    opened = tmp_path / "feed-a" / "002_story.md"
+    assert [d["code"] for d in report["feed-a/002_story.md"]] == ["FL408"]
+    async with started(tmp_path) as client:
+        await log_line(client, "read ")
+        text = opened.read_text("utf-8")
+        got = await published(client, open_file(client, opened))
+        assert shown(got) == expected(report["feed-a/002_story.md"], text)

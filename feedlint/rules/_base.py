@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -105,6 +105,11 @@ class RuleModule:
     check: Check | None = None
     collect: Collect | None = None
     across: Across | None = None
+    #: The keys ``across`` compares one file's facts by (a URL's digest, a folder):
+    #: files whose facts share none never give each other a finding. It lets a
+    #: caller that keeps many files' facts (the language server) hand ``across``
+    #: only those that matter to one file. None: every file may matter.
+    related: Callable[[Any], Iterable[Hashable]] | None = None
     options: Mapping[str, Option] = field(default_factory=dict)
     #: Its codes come from fetching URLs: ``collect`` runs only with ``--probe``.
     probe_only: bool = False

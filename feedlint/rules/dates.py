@@ -526,6 +526,12 @@ def across(
             )
 
 
+def related(fact: OrderFact | None) -> tuple[str, ...]:
+    """Files are compared with the others of their folder."""
+    return (fact.folder,) if isinstance(fact, OrderFact) else ()
+
+
 MODULE = RuleModule(
-    name="dates", rules=RULES, check=check, collect=collect, across=across, options=OPTIONS
+    name="dates", rules=RULES, check=check, collect=collect, across=across, options=OPTIONS,
+    related=related,
 )

@@ -8,7 +8,7 @@ there are, so forty copies make forty lines, not 1,560.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from feedlint._hashing import blake2b
@@ -116,4 +116,10 @@ def across(
             break
 
 
-MODULE = RuleModule(name="duplicates", rules=RULES, collect=collect, across=across)
+def related(facts: tuple[UrlFact, ...] | None) -> Iterator[bytes]:
+    """Files are compared by their URLs' digests."""
+    return (fact.key for fact in facts or ())
+
+
+MODULE = RuleModule(name="duplicates", rules=RULES, collect=collect, across=across,
+                    related=related)

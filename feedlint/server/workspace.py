@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -25,6 +25,7 @@ from feedlint.diagnostics import Diagnostic
 from feedlint.discovery import Candidate, DiscoveryError, discover, display_path, is_bare
 from feedlint.placing import crash_diagnostic
 from feedlint.results import FileResult
+from feedlint.rules import RuleModule
 
 if TYPE_CHECKING:
     from feedlint.config import Resolved
@@ -69,11 +70,37 @@ class Linted:
 
 @dataclass
 class _Index:
-    """A workspace folder's articles: each one's facts for the checks across files."""
+    """A workspace folder's articles: each one's facts for the checks across files,
+    and which files hold each key the checks compare by (``RuleModule.related``)."""
 
     root: str
     facts: dict[str, FileResult] = field(default_factory=dict)
+    by_key: dict[tuple[str, Hashable], set[str]] = field(default_factory=dict)
+    keys_of: dict[str, list[tuple[str, Hashable]]] = field(default_factory=dict)
     ready: bool = False
+
+    def put(self, result: FileResult, modules: Iterable[RuleModule]) -> None:
+        self.remove(result.path)
+        self.facts[result.path] = result
+        keys = self.keys_of[result.path] = list(_keys(result, modules))
+        for key in keys:
+            self.by_key.setdefault(key, set()).add(result.path)
+
+    def remove(self, path: str) -> None:
+        self.facts.pop(path, None)
+        for key in self.keys_of.pop(path, ()):
+            paths = self.by_key.get(key)
+            if paths is not None:
+                paths.discard(path)
+                if not paths:
+                    del self.by_key[key]
+
+
+def _keys(result: FileResult, modules: Iterable[RuleModule]) -> Iterator[tuple[str, Hashable]]:
+    for module in modules:
+        if module.related is not None and module.name in result.facts:
+            for key in module.related(result.facts[module.name]):
+                yield module.name, key
 
 
 def _stamp(path: str | None) -> tuple[int, int, int] | None:
@@ -219,27 +246,33 @@ class Workspace:
         workspace's other articles and the other open buffers."""
         result = FileResult(own.path, list(own.diagnostics), facts=own.facts,
                             suppressor=own.suppressor)
-        if not any(m.across is not None for m, _ in linter.modules):
+        modules = [m for m, _ in linter.modules if m.across is not None]
+        if not modules:
             return result
-        others = [r for r in self._others(path) if r.path != own.path]
+        others = [r for r in self._others(path, own, modules) if r.path != own.path]
         linter.finish([result], others)
         return result
 
-    def _others(self, path: str) -> Iterable[FileResult]:
-        opened = {p: linted.own for p, linted in self.open.items()
+    def _others(self, path: str, own: FileResult, modules: list[RuleModule]
+                ) -> Iterator[FileResult]:
+        """The open buffers, and the articles of the workspace that can matter to
+        ``own``: those sharing a key with it, or all when a check says not how."""
+        opened = {linted.own.path: linted.own for p, linted in self.open.items()
                   if p != path and linted.own is not None}
-        shown = {r.path for r in opened.values() if r is not None}
         with self._lock:
-            indexes = list(self._indexes)
-        for index in indexes:
-            if _inside(path, index.root):
-                # A copy: the index's thread may be adding to it.
-                for display, result in index.facts.copy().items():
-                    if display not in shown:
-                        yield result
-        for result in opened.values():
-            if result is not None:
-                yield result
+            indexes = [i for i in self._indexes if _inside(path, i.root)]
+            chosen: dict[str, FileResult] = {}
+            for index in indexes:
+                if any(m.related is None for m in modules):
+                    wanted: Iterable[str] = list(index.facts)
+                else:
+                    wanted = set().union(*(index.by_key.get(key, ())
+                                           for key in _keys(own, modules)))
+                for display in wanted:
+                    if display not in opened and display in index.facts:
+                        chosen[display] = index.facts[display]
+        yield from chosen.values()
+        yield from opened.values()
 
     def relint_across(self, changed: str | None) -> list[Linted]:
         """After ``changed`` was linted (None: after the index was read): the other
@@ -335,12 +368,14 @@ class Workspace:
             return 0
         # A linter of its own: the buffers' lints go on meanwhile, on another thread.
         linter = Linter(settings, setup.linter.schema)
+        modules = [m for m, _ in linter.modules]
         cache = open_cache(settings, linter, candidates, self._log)
         count = 0
         for result in lint_many(linter, candidates, jobs=1, cache=cache):
             if result.skipped or not result.facts:
                 continue
-            index.facts[result.path] = FileResult(result.path, facts=result.facts)
+            with self._lock:
+                index.put(FileResult(result.path, facts=result.facts), modules)
             count += 1
         if cache is not None:
             cache.flush()
@@ -356,18 +391,21 @@ class Workspace:
             return
         display = display_path(path)
         result: FileResult | None = None
+        modules: list[RuleModule] = []
         if os.path.isfile(path):
             setup = self.setup_for(path)
             if setup.linter is not None:
+                modules = [m for m, _ in setup.linter.modules]
                 candidate = self._candidate(path, setup, None)
                 if candidate is not None:
                     # Read from disk through the one reader, as check reads it.
                     result = setup.linter.lint(candidate)
-        for index in indexes:
-            if result is not None and result.facts:
-                index.facts[display] = FileResult(display, facts=result.facts)
-            else:
-                index.facts.pop(display, None)
+        with self._lock:
+            for index in indexes:
+                if result is not None and result.facts:
+                    index.put(FileResult(display, facts=result.facts), modules)
+                else:
+                    index.remove(display)
 
 
 def _inside(path: str, root: str) -> bool:
