@@ -132,3 +132,34 @@ def test_the_noqa_edit_is_checked(tmp_path: Path) -> None:
     title, edit = edits.suppression(workspace, linted, found)  # type: ignore[misc]
     assert title == "Add FL105 to this line's `# noqa`"
     assert edit == (6, 28, 6, 28, ", FL105")
+
+
+def test_diagnostics_link_to_the_rule_pages_the_site_builds() -> None:
+    import yaml
+
+    from feedlint.rules import RULES
+    from feedlint.server.protocol import DOCS_URL
+
+    site = yaml.safe_load((ROOT / "mkdocs.yml").read_text("utf-8").split("\ntheme:")[0])
+    assert site["site_url"] + "rules/" == DOCS_URL
+    for code in RULES:
+        assert (ROOT / "docs" / "rules" / f"{code}.md").is_file(), code
+
+
+def test_the_editor_setups_start_feedlint_server() -> None:
+    """The Helix, VS Code and Neovim setups on the editors page name the command."""
+    import re
+    import tomllib
+
+    page = (ROOT / "docs" / "editors.md").read_text("utf-8")
+    (helix,) = re.findall(r"```toml\n(.*?)```", page, re.S)
+    server = tomllib.loads(helix)["language-server"]["feedlint"]
+    assert [server["command"], *server["args"]] == ["feedlint", "server"]
+    settings = [json.loads(block) for block in re.findall(r"```json\n(.*?)```", page, re.S)]
+    assert settings[0]["glspc.server.command"] == "feedlint"
+    assert settings[0]["glspc.server.commandArguments"] == ["server"]
+    assert "source.fixAll.feedlint" in settings[1]["editor.codeActionsOnSave"]
+    (lua,) = re.findall(r"```lua\n(.*?)```", page, re.S)
+    assert 'cmd = { "feedlint", "server" }' in lua and '"source.fixAll.feedlint"' in lua
+    (elisp,) = re.findall(r"```elisp\n(.*?)```", page, re.S)
+    assert '("feedlint" "server")' in elisp
