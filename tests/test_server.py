@@ -532,3 +532,40 @@ async def test_feed_order_is_checked_against_the_files_of_the_folder(tmp_path: P
         text = opened.read_text("utf-8")
         got = await published(client, open_file(client, opened))
         assert shown(got) == expected(report["feed-a/002_story.md"], text)
+
+
+async def test_bare_yaml_articles_the_configuration_includes(tmp_path: Path) -> None:
+    (tmp_path / "feedlint.toml").write_text('include = ["data/*.yaml"]\n', "utf-8")
+    (tmp_path / "data").mkdir()
+    bare = CLEAN.removeprefix("---\n").split("---\n")[0].replace("quality", "q") + "quality: 101\n"
+    (tmp_path / "data" / "a.yaml").write_text(bare, "utf-8")
+    (tmp_path / "other.yaml").write_text(bare, "utf-8")
+    report = check_json(tmp_path, ".")
+    assert set(report) == {"data/a.yaml"}
+    async with started(tmp_path) as client:
+        got = await published(client, open_file(client, tmp_path / "data" / "a.yaml"))
+        assert shown(got) == expected(report["data/a.yaml"], bare)
+        assert await published(client, open_file(client, tmp_path / "other.yaml")) == []
+        result = await client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri(tmp_path / "data" / "a.yaml")),
+            position=types.Position(line=bare.count("\n"), character=0)))
+        assert result is not None and "excerpt" in {i.label for i in result.items}
+
+
+async def test_a_file_changed_on_disk_updates_the_duplicate_check(tmp_path: Path) -> None:
+    (tmp_path / "other.md").write_text(CLEAN.replace("/clean", "/other"), "utf-8")
+    article = tmp_path / "article.md"
+    article.write_text(CLEAN, "utf-8")
+    async with started(tmp_path) as client:
+        await log_line(client, "read ")
+        address = open_file(client, article)
+        assert await published(client, address) == []
+        # Another tool (a git checkout) writes the same URL into the other file.
+        (tmp_path / "other.md").write_text(CLEAN, "utf-8")
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=uri(tmp_path / "other.md"), type=types.FileChangeType.Changed)]))
+        assert [d.code for d in await published(client, address)] == ["FL520"]
+        (tmp_path / "other.md").unlink()
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=uri(tmp_path / "other.md"), type=types.FileChangeType.Deleted)]))
+        assert await published(client, address) == []
