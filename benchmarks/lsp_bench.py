@@ -13,7 +13,8 @@ articles from the benchmarks' deterministic corpus (``benchmarks/corpus.py``). I
 reads the workspace's articles in the background (for the duplicate check across
 files), once with an empty result cache and once with it warm; the time it takes
 is what the server logs, and its memory is read from ``/proc/PID/status`` once
-the workspace is read (VmRSS) and at the end (VmHWM, the peak).
+the workspace is read (VmRSS) and at the end (VmHWM, the peak); a workspace of
+the edited article alone gives the server's own memory.
 
 Then one typical article of the corpus is opened and edited ``--edits`` times, each
 edit a new value typed into a field (the article turns invalid and valid again).
@@ -131,7 +132,8 @@ def peer_run(workspace: Path, article: Path, count: int) -> dict[str, float]:
 
 
 def table(files: int, cold: dict[str, float], warm: dict[str, float],
-          peer: dict[str, float], edits_count: int, peer_count: int) -> str:
+          single: dict[str, float], peer: dict[str, float], edits_count: int,
+          peer_count: int) -> str:
     lines = [
         f"Measured on {machine()}; load average before: {LOAD_BEFORE}, after: {load()}.",
         "",
@@ -145,13 +147,15 @@ def table(files: int, cold: dict[str, float], warm: dict[str, float],
         f"| `feedlint check -` per edit, a process each ({peer_count} edits) | "
         f"{peer['latency_median']:.1f} ms | {peer['latency_p95']:.1f} ms |",
         "",
-        f"| workspace of {files:,} articles | read in the background | server memory "
-        "once read (RSS) | peak (VmHWM) |",
+        "| workspace | read in the background | server memory once read (RSS) | "
+        "peak (VmHWM) |",
         "|---|---|---|---|",
-        f"| result cache empty | {cold['read']:.2f} s | {cold['rss_read']:.0f} MiB | "
-        f"{cold['hwm']:.0f} MiB |",
-        f"| result cache warm | {warm['read']:.2f} s | {warm['rss_read']:.0f} MiB | "
-        f"{warm['hwm']:.0f} MiB |",
+        f"| the edited article alone | {single['read']:.2f} s | {single['rss_read']:.0f} MiB | "
+        f"{single['hwm']:.0f} MiB |",
+        f"| {files:,} articles, result cache empty | {cold['read']:.2f} s | "
+        f"{cold['rss_read']:.0f} MiB | {cold['hwm']:.0f} MiB |",
+        f"| {files:,} articles, result cache warm | {warm['read']:.2f} s | "
+        f"{warm['rss_read']:.0f} MiB | {warm['hwm']:.0f} MiB |",
     ]
     return "\n".join(lines)
 
@@ -185,9 +189,15 @@ def main() -> None:
         print(f"cold: {cold}", flush=True)
         warm = asyncio.run(server_run(workspace, article, args.edits))
         print(f"warm: {warm}", flush=True)
+        # The server's own memory: a workspace of that one article.
+        alone = work / "alone"
+        alone.mkdir()
+        (alone / article.name).write_bytes(article.read_bytes())
+        single = asyncio.run(server_run(alone, alone / article.name, 10))
+        print(f"one article: {single}", flush=True)
         peer = peer_run(workspace, article, args.peer_edits)
         print(f"peer: {peer}", flush=True)
-    text = table(args.files, cold, warm, peer, args.edits, args.peer_edits)
+    text = table(args.files, cold, warm, single, peer, args.edits, args.peer_edits)
     print()
     print(text)
     if args.write_docs:
