@@ -441,6 +441,14 @@ async def test_hover_shows_the_rule_and_the_field(tmp_path: Path) -> None:
             position=types.Position(line=11, character=1)))
         assert nothing is None
 
+        # Half-typed front matter that does not parse: the field is read from the lines.
+        replace_all(client, address, BAD.replace("quality: 150", "quality: [150"), 2)
+        assert [d.code for d in await published(client, address)] == ["FL003"]
+        broken = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=address),
+            position=types.Position(line=8, character=2)))
+        assert broken is not None and broken.contents.value.startswith("**Quality** `quality`")
+
 
 async def test_completion_offers_missing_fields_and_enum_values(tmp_path: Path) -> None:
     schema = json.loads((ROOT / "schemas" / "article.schema.json").read_text("utf-8"))
@@ -568,4 +576,32 @@ async def test_a_file_changed_on_disk_updates_the_duplicate_check(tmp_path: Path
         (tmp_path / "other.md").unlink()
         client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
             types.FileEvent(uri=uri(tmp_path / "other.md"), type=types.FileChangeType.Deleted)]))
+        assert await published(client, address) == []
+
+
+async def test_workspace_folders_added_and_removed(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    article = first / "article.md"
+    article.write_text(CLEAN, "utf-8")
+    (second / "copy.md").write_text(CLEAN, "utf-8")
+    async with started(first) as client:
+        await log_line(client, "read ")
+        address = open_file(client, article)
+        assert await published(client, address) == []
+        # A folder added is read; each folder's articles are compared among themselves,
+        # as two runs of check, one per folder, compare them.
+        client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(uri=uri(second), name="second")], removed=[])))
+        await log_line(client, f"read 1 articles under {second}")
+        # The first folder closed and opened again: read again, the article still alone.
+        client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[], removed=[types.WorkspaceFolder(uri=uri(first), name="first")])))
+        client.workspace_did_change_workspace_folders(types.DidChangeWorkspaceFoldersParams(
+            event=types.WorkspaceFoldersChangeEvent(
+                added=[types.WorkspaceFolder(uri=uri(first), name="first")], removed=[])))
+        replace_all(client, address, CLEAN + "More.\n", 2)
         assert await published(client, address) == []

@@ -163,3 +163,12 @@ def test_the_editor_setups_start_feedlint_server() -> None:
     assert 'cmd = { "feedlint", "server" }' in lua and '"source.fixAll.feedlint"' in lua
     (elisp,) = re.findall(r"```elisp\n(.*?)```", page, re.S)
     assert '("feedlint" "server")' in elisp
+
+
+def test_the_field_under_the_cursor_in_front_matter_that_does_not_parse() -> None:
+    text = "---\ntitle: x\nprovider:\n  name: [unclosed\n  domain: example.com\n---\n"
+    assert edits.field_in_text(text, 4, 4, bare=False) == ("provider", "domain")
+    assert edits.field_in_text(text, 4, 12, bare=False) == ("provider", "domain")
+    assert edits.field_in_text(text, 2, 3, bare=False) == ("provider",)
+    assert edits.field_in_text(text, 5, 1, bare=False) is None
+    assert fields.field_doc(SCHEMA, ("provider", "domain")) is not None

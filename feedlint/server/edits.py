@@ -172,6 +172,14 @@ def field_at(article: Article, offset: int) -> tuple[str | int, ...] | None:
     return tuple(path)
 
 
+def field_in_text(text: str, line: int, column: int, *, bare: bool
+                  ) -> tuple[str | int, ...] | None:
+    """:func:`field_at` for front matter that does not parse (yet): from the lines."""
+    lines = text.split("\n")
+    first, last = _front_matter(lines, bare)
+    return fields.field_under(lines, first, last, line, column)
+
+
 # -- completion -------------------------------------------------------------------
 
 

@@ -302,3 +302,22 @@ def place_at(lines: list[str], first: int, last: int, line: int, column: int) ->
     present = set(keys.get(place.path, set()))
     present -= keys.get(("",) + place.path, set())
     return Place(place.path, place.key, place.prefix, frozenset(present))
+
+
+def field_under(lines: list[str], first: int, last: int, line: int, column: int
+                ) -> tuple[str | int, ...] | None:
+    """The path of the field whose key or value the cursor is on, read from the lines
+    (for front matter that does not parse yet); None elsewhere."""
+    if not first <= line < last:
+        return None
+    text = lines[line].rstrip("\r")
+    _, at, key, _ = _frames(text)
+    if key is None:
+        return None
+    colon = text.find(":", at)
+    place = place_at(lines, first, last, line, colon if column <= colon else column)
+    if place is None:
+        return None
+    if place.key is not None:
+        return (*place.path, place.key)
+    return (*place.path, key)

@@ -26,6 +26,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from feedlint import __version__
 from feedlint.config import CONFIG_NAMES
 from feedlint.diagnostics import Diagnostic, PlacedEdit, Severity
+from feedlint.discovery import is_bare
 from feedlint.rules import RULES
 from feedlint.rules.internal import FL900
 from feedlint.server import edits, fields
@@ -359,6 +360,18 @@ def build() -> FeedlintServer:
             server.files.forget_settings()
             server.relint_open()
 
+    @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_workspace_folders(params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for folder in params.event.removed:
+            root = to_fs_path(folder.uri)
+            if root:
+                server.files.forget_index(os.path.abspath(root))
+        for folder in params.event.added:
+            root = to_fs_path(folder.uri)
+            if root:
+                _start_index(server, os.path.abspath(root))
+        server.others_changed(server.files.relint_across(None))
+
     @server.feature(
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier="feedlint", inter_file_dependencies=True,
@@ -437,8 +450,12 @@ def build() -> FeedlintServer:
                     and found.code in RULES:
                 parts.append(edits.rule_markdown(RULES[found.code]))
         setup = linted.setup
-        if linted.article is not None and setup is not None and setup.linter is not None:
-            path = edits.field_at(linted.article, lines.offset(params.position))
+        if setup is not None and setup.linter is not None:
+            if linted.article is not None:
+                path = edits.field_at(linted.article, lines.offset(params.position))
+            else:  # the front matter does not parse: read the lines
+                path = edits.field_in_text(linted.text, line, index,
+                                           bare=is_bare(linted.path))
             if path is not None:
                 doc = fields.field_doc(setup.linter.schema.schema, path)
                 if doc:
@@ -462,7 +479,7 @@ def build() -> FeedlintServer:
         lines = _Lines(text, server.encoding)
         line, index = lines.place(params.position)
         offered = edits.completions(text, setup.linter.schema.schema, line, index,
-                                    bare=path.lower().endswith((".yaml", ".yml", ".json")))
+                                    bare=is_bare(path))
         items = [
             types.CompletionItem(
                 label=item.label,

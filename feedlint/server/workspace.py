@@ -340,6 +340,11 @@ class Workspace:
         thread.start()
         return thread
 
+    def forget_index(self, root: str) -> None:
+        """A workspace folder was closed: its articles are compared no more."""
+        with self._lock:
+            self._indexes = [i for i in self._indexes if i.root != root]
+
     def _fill(self, index: _Index, done: Callable[[int], None] | None) -> None:
         try:
             count = self._read_all(index)
