@@ -18,7 +18,7 @@ from lsprotocol import types
 
 from tests.conftest import FIXTURES, ROOT, run_feedlint
 from tests.lsp_client import log_line, open_file, published, replace_all, started, uri
-from tests.output_cases import BAD
+from tests.output_cases import BAD, ODD_NAME
 
 pytestmark = pytest.mark.asyncio
 
@@ -267,7 +267,9 @@ async def test_a_configuration_change_is_applied_to_open_files(tmp_path: Path) -
 
 
 async def test_duplicates_are_found_among_the_workspace_and_open_files(tmp_path: Path) -> None:
-    (tmp_path / "on-disk.md").write_text(CLEAN, "utf-8")
+    # A name an URI must escape: the server answers with the URI the client sent.
+    on_disk = tmp_path / ODD_NAME
+    on_disk.write_text(CLEAN, "utf-8")
     article = tmp_path / "copy.md"
     copy = CLEAN.replace("A clean article", "The same story")
     article.write_text(copy, "utf-8")
@@ -284,7 +286,8 @@ async def test_duplicates_are_found_among_the_workspace_and_open_files(tmp_path:
         assert await published(client, address) == []
 
         # Two open buffers: changing one shows the other's duplicate.
-        other = open_file(client, tmp_path / "on-disk.md")
+        other = open_file(client, on_disk)
+        assert "%" in other
         assert await published(client, other) == []
         replace_all(client, address, copy, 3)
         for _ in range(200):  # both are published, in either order

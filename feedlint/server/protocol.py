@@ -18,10 +18,12 @@ import os
 import time
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
+from pygls.workspace import TextDocument
 
 from feedlint import __version__
 from feedlint.config import CONFIG_NAMES
@@ -55,6 +57,8 @@ class FeedlintServer(LanguageServer):
         self.debounce = DEBOUNCE
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._versions: dict[str, int | None] = {}
+        #: The URI each linted path was named by (as the client spells it).
+        self._uris: dict[str, str] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
 
     @property
@@ -74,12 +78,19 @@ class FeedlintServer(LanguageServer):
 
     # -- linting ------------------------------------------------------------
 
+    def document(self, uri: str) -> TextDocument | None:
+        """The open buffer at ``uri``; None when it is not open (a file on disk is
+        never read for a request about it: only the buffers the editor sent)."""
+        documents: dict[str, TextDocument] = self.workspace.text_documents
+        return documents.get(unquote(uri))
+
     def lint(self, uri: str) -> Linted | None:
         """Lint the buffer at ``uri`` now (None: not a file feedlint lints)."""
         path = _path(uri)
-        if path is None:
+        document = self.document(uri)
+        if path is None or document is None:
             return None
-        document = self.workspace.get_text_document(uri)
+        self._uris[path] = uri
         started = time.perf_counter()
         linted = self.files.lint(path, document.source)
         self._versions[uri] = document.version
@@ -92,9 +103,9 @@ class FeedlintServer(LanguageServer):
     def current(self, uri: str) -> Linted | None:
         """The buffer's lint, linting it again if it changed since."""
         path = _path(uri)
-        if path is None:
+        document = self.document(uri)
+        if path is None or document is None:
             return None
-        document = self.workspace.get_text_document(uri)
         linted = self.files.open.get(path)
         if linted is None or self._versions.get(uri) != document.version \
                 or linted.text != document.source:
@@ -102,9 +113,9 @@ class FeedlintServer(LanguageServer):
         return linted
 
     def publish(self, uri: str, linted: Linted | None) -> None:
-        if not self.push:
+        document = self.document(uri)
+        if not self.push or document is None:
             return
-        document = self.workspace.get_text_document(uri)
         items = self.diagnostics(linted) if linted is not None else []
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, diagnostics=items, version=document.version)
@@ -122,19 +133,16 @@ class FeedlintServer(LanguageServer):
             return
         if self.push:
             for linted in redone:
-                self.publish(_uri(linted.path), linted)
+                self.publish(self._uris.get(linted.path, _uri(linted.path)), linted)
         else:
             self.refresh()
 
     def relint_open(self) -> None:
         """Every open buffer, linted again (the settings changed)."""
         for path in list(self.files.open):
-            uri = _uri(path)
-            try:
-                self.workspace.get_text_document(uri)
-            except Exception:  # noqa: BLE001
-                continue
-            self.publish(uri, self.lint(uri))
+            uri = self._uris.get(path, _uri(path))
+            if self.document(uri) is not None:
+                self.publish(uri, self.lint(uri))
         if not self.push:
             self.refresh()
 
@@ -337,6 +345,7 @@ def build() -> FeedlintServer:
         if path is None:
             return
         server.files.close(path)
+        server._uris.pop(path, None)
         if server.push:
             server.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -471,7 +480,9 @@ def build() -> FeedlintServer:
         path = _path(uri)
         if path is None:
             return None
-        document = server.workspace.get_text_document(uri)
+        document = server.document(uri)
+        if document is None:
+            return None
         setup = server.files.setup_for(path)
         if setup.linter is None:
             return None
