@@ -11,7 +11,7 @@ import pytest
 
 from feedlint.server import edits, fields
 from feedlint.server.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_feedlint
 
 SCHEMA = json.loads((ROOT / "schemas" / "article.schema.json").read_text("utf-8"))
 
@@ -172,3 +172,32 @@ def test_the_field_under_the_cursor_in_front_matter_that_does_not_parse() -> Non
     assert edits.field_in_text(text, 2, 3, bare=False) == ("provider",)
     assert edits.field_in_text(text, 5, 1, bare=False) is None
     assert fields.field_doc(SCHEMA, ("provider", "domain")) is not None
+
+
+def test_a_noqa_for_a_duplicate_is_judged_anew_as_the_other_file_changes(
+        tmp_path: Path) -> None:
+    """A ``noqa: FL520`` silences the duplicate while the other buffer shares the
+    URL, and is reported as silencing nothing once it does not, as check reports
+    the same files on disk."""
+    os.chdir(tmp_path)
+    article = ("---\ntitle: x\npublishedDateTime: 2023-08-07T08:11:00Z\n"
+               "webUrl: https://example.com/a  # noqa: FL520\n"
+               "provider: {name: X, domain: example.com}\n---\n")
+    other = article.replace("  # noqa: FL520", "").replace("title: x", "title: y")
+    workspace = Workspace(lambda _: None)
+    workspace.lint(str(tmp_path / "b.md"), other)
+    first = workspace.lint(str(tmp_path / "a.md"), article)
+    assert first.diagnostics == []
+    moved = other.replace("/a", "/b")
+    workspace.lint(str(tmp_path / "b.md"), moved)
+    (redone,) = workspace.relint_across(str(tmp_path / "b.md"))
+    assert [d.code for d in redone.diagnostics] == ["FL801"]
+    (tmp_path / "a.md").write_text(article, "utf-8")
+    (tmp_path / "b.md").write_text(moved, "utf-8")
+    run = run_feedlint(["check", "--format", "json", "--no-cache", "."], cwd=tmp_path)
+    assert [(d["file"], d["code"], d["message"]) for d in run.json()["diagnostics"]] == [
+        ("a.md", d.code, d.message) for d in redone.diagnostics]
+    # And back: silenced again, nothing reported.
+    workspace.lint(str(tmp_path / "b.md"), other)
+    (again,) = workspace.relint_across(str(tmp_path / "b.md"))
+    assert again.diagnostics == []

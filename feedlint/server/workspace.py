@@ -14,6 +14,7 @@ result cache, so a warm start reads no file twice), and with the open buffers.
 
 from __future__ import annotations
 
+import copy
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator
@@ -244,8 +245,11 @@ class Workspace:
     def _across(self, linter: Linter, own: FileResult, path: str) -> FileResult:
         """``own`` with the findings of the checks across files, comparing it with the
         workspace's other articles and the other open buffers."""
+        # The noqa directives keep what they silenced: each time the checks across
+        # files run, they start from what the file's own lint left.
+        suppressor = copy.deepcopy(own.suppressor) if own.suppressor is not None else None
         result = FileResult(own.path, list(own.diagnostics), facts=own.facts,
-                            suppressor=own.suppressor)
+                            suppressor=suppressor)
         modules = [m for m, _ in linter.modules if m.across is not None]
         if not modules:
             return result
