@@ -226,8 +226,14 @@ async def test_files_a_walk_would_leave_out_get_nothing(tmp_path: Path) -> None:
     (tmp_path / "README.md").write_text("# Articles\n\n---\n\nNo front matter.\n", "utf-8")
     (tmp_path / "bad.md").write_text(BAD, "utf-8")
     async with started(tmp_path) as client:
-        assert await published(client, open_file(client, tmp_path / "drafts" / "bad.md")) == []
+        draft = open_file(client, tmp_path / "drafts" / "bad.md")
+        assert await published(client, draft) == []
         assert await published(client, open_file(client, tmp_path / "README.md")) == []
+        # Nor completion: a page the configuration leaves out is not an article.
+        offered = await client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=draft),
+            position=types.Position(line=1, character=0)))
+        assert offered is None
         assert await published(client, open_file(client, tmp_path / "bad.md")) != []
 
 

@@ -477,16 +477,15 @@ def build() -> FeedlintServer:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions())
     def completion(params: types.CompletionParams) -> types.CompletionList | None:
         uri = params.text_document.uri
-        path = _path(uri)
-        if path is None:
+        linted = server.current(uri)
+        # Only in a file check would lint (not a README, not an excluded page).
+        if linted is None or linted.result is None or linted.setup is None:
             return None
-        document = server.document(uri)
-        if document is None:
-            return None
-        setup = server.files.setup_for(path)
+        setup = linted.setup
         if setup.linter is None:
             return None
-        text = document.source
+        path = linted.path
+        text = linted.text
         lines = _Lines(text, server.encoding)
         line, index = lines.place(params.position)
         offered = edits.completions(text, setup.linter.schema.schema, line, index,
