@@ -28,10 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from feedlint.config import _toml as toml_value
-from feedlint.rules import FAMILIES, MODULES, Rule, RuleModule
+from feedlint.config import toml_value
+from feedlint.rules import FAMILIES, MODULES, Rule, RuleModule, is_whole_file
 from feedlint.settings import PROBE_GROUP, SETTINGS, Check, Setting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,16 +77,6 @@ def reference(ref: str) -> str:
     return ref
 
 
-def is_whole_file(snippet: str) -> bool:
-    """A rule's example is a whole file, or fields laid over a valid article (as
-    ``tests/test_rule_docs.py`` reads it)."""
-    if snippet.startswith("---"):
-        return True
-    try:
-        node = yaml.compose(snippet, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return True
-    return not (isinstance(node, yaml.MappingNode) and node.value)
 
 
 def family_title(prefix: str) -> str:

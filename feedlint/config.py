@@ -238,16 +238,17 @@ def _kind(value: Any) -> str:
     return kinds.get(type(value), type(value).__name__)
 
 
-def _toml(value: Any) -> str:
+def toml_value(value: Any) -> str:
     """A value as TOML (for messages and ``--show-settings``)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(_toml(v) for v in value) + "]"
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, Mapping):
-        return "{" + ", ".join(f"{_toml(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
+        pairs = (f"{toml_value(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{" + ", ".join(pairs) + "}"
     return str(value)
 
 
@@ -262,7 +263,7 @@ def check_code(value: Any, where: str) -> str:
     """A code or prefix from a configuration file, upper-cased; ConfigError otherwise."""
     if not isinstance(value, str):
         raise ConfigError(f"{where}: expected a code such as FL103 or a prefix such as "
-                          f"FL1, got {_kind(value)} {_toml(value)}")
+                          f"FL1, got {_kind(value)} {toml_value(value)}")
     code = value.strip().upper()
     if not code.startswith("FL") or not any(known.startswith(code) for known in RULES):
         raise ConfigError(
@@ -275,14 +276,14 @@ def check_code(value: Any, where: str) -> str:
 def _codes(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         raise ConfigError(f"{where}: expected a list of codes such as [\"FL103\", \"FL2\"], "
-                          f"got {_kind(value)} {_toml(value)}")
+                          f"got {_kind(value)} {toml_value(value)}")
     return tuple(check_code(item, where) for item in value)
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of glob patterns such as "
-                          f"[\"drafts/**\"], got {_toml(value)}")
+                          f"[\"drafts/**\"], got {toml_value(value)}")
     for pattern in value:
         _glob(pattern, where)
     return tuple(value)
@@ -304,7 +305,7 @@ def _size(value: Any, where: str) -> int:
     match = _SIZE.match(value) if isinstance(value, str) else None
     if match is None or int(match.group(1)) <= 0:
         raise ConfigError(f"{where}: expected a size in bytes (a positive integer, or a "
-                          f"string such as \"10 MiB\"), got {_toml(value)}")
+                          f"string such as \"10 MiB\"), got {toml_value(value)}")
     return int(match.group(1)) * _SIZE_UNITS[(match.group(2) or "").upper()]
 
 
@@ -327,7 +328,7 @@ def _severity(value: Any, where: str) -> dict[str, Severity]:
         code = check_code(key, where)
         if level not in ("error", "warning"):
             raise ConfigError(f"{where} {key}: expected \"error\" or \"warning\", "
-                              f"got {_toml(level)}")
+                              f"got {toml_value(level)}")
         levels[code] = Severity(level)
     resolved: dict[str, Severity] = {}
     for code in RULES:
@@ -339,7 +340,9 @@ def _severity(value: Any, where: str) -> dict[str, Severity]:
 
 def _schema(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value:
-        raise ConfigError(f"{where}: expected the path of a JSON Schema file, got {_toml(value)}")
+        raise ConfigError(
+            f"{where}: expected the path of a JSON Schema file, got {toml_value(value)}"
+        )
     return value
 
 
@@ -372,33 +375,33 @@ def _number(value: Any, where: str, *, minimum: float, above: bool = False) -> f
     ok = isinstance(value, int | float) and not isinstance(value, bool)
     if not ok or value < minimum or (above and value == minimum):
         bound = f"above {minimum:g}" if above else f"at least {minimum:g}"
-        raise ConfigError(f"{where}: expected a number {bound}, got {_toml(value)}")
+        raise ConfigError(f"{where}: expected a number {bound}, got {toml_value(value)}")
     return float(value)
 
 
 def _whole(value: Any, where: str, *, minimum: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise ConfigError(f"{where}: expected a whole number of at least {minimum}, "
-                          f"got {_toml(value)}")
+                          f"got {toml_value(value)}")
     return value
 
 
 def _flag(value: Any, where: str) -> bool:
     if not isinstance(value, bool):
-        raise ConfigError(f"{where}: expected true or false, got {_toml(value)}")
+        raise ConfigError(f"{where}: expected true or false, got {toml_value(value)}")
     return value
 
 
 def _text(value: Any, where: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ConfigError(f"{where}: expected a string, got {_toml(value)}")
+        raise ConfigError(f"{where}: expected a string, got {toml_value(value)}")
     return value
 
 
 def _patterns(value: Any, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of regular expressions such as "
-                          f"[\"^https://www\\\\.example\\\\.com/\"], got {_toml(value)}")
+                          f"[\"^https://www\\\\.example\\\\.com/\"], got {toml_value(value)}")
     for pattern in value:
         try:
             re.compile(pattern)
@@ -414,7 +417,7 @@ def _networks(value: Any, where: str) -> tuple[str, ...]:
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of networks such as [\"10.1.0.0/16\"], "
-                          f"got {_toml(value)}")
+                          f"got {toml_value(value)}")
     for network in value:
         try:
             ipaddress.ip_network(network, strict=False)
@@ -428,7 +431,7 @@ def _statuses(value: Any, where: str) -> tuple[int, ...]:
         isinstance(v, int) and not isinstance(v, bool) and 100 <= v <= 999 for v in value
     ):
         raise ConfigError(f"{where}: expected a list of HTTP status codes such as [403], "
-                          f"got {_toml(value)}")
+                          f"got {toml_value(value)}")
     return tuple(value)
 
 
@@ -459,7 +462,7 @@ def _formats(value: Any, where: str) -> tuple[str, ...]:
 
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{where}: expected a list of formats such as [\"date-time\", "
-                          f"\"uri\"], or [\"*\"] for all, got {_toml(value)}")
+                          f"\"uri\"], or [\"*\"] for all, got {toml_value(value)}")
     problem = format_names_problem(value)
     if problem is not None:
         raise ConfigError(f"{where}: {problem}")
@@ -469,7 +472,7 @@ def _formats(value: Any, where: str) -> tuple[str, ...]:
 def _choice(value: Any, where: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(f"{where}: expected one of {', '.join(map(repr, choices))}, "
-                          f"got {_toml(value)}")
+                          f"got {toml_value(value)}")
     return str(value)
 
 
@@ -525,7 +528,7 @@ def _check_option(value: Any, option: Option, where: str) -> Any:
             name = where.rsplit(" ", 1)[-1]
             for prefix in (f"option {name} ", f"{name} "):
                 reason = reason.removeprefix(prefix)
-            raise ConfigError(f"{where}: {reason} (default {_toml(default)})") from err
+            raise ConfigError(f"{where}: {reason} (default {toml_value(default)})") from err
         return value
     expected = _expected(default)
     if default is None:
@@ -554,7 +557,7 @@ def _check_option(value: Any, option: Option, where: str) -> Any:
         ok = isinstance(value, type(default))
     if not ok:
         raise ConfigError(
-            f"{where}: expected {expected} (default {_toml(default)}), got {_toml(value)}"
+            f"{where}: expected {expected} (default {toml_value(default)}), got {toml_value(value)}"
         )
     return value
 
@@ -742,7 +745,7 @@ def render(resolved: Resolved) -> str:
         if value is None:
             lines.append(f"# {key}: {setting.unset}  # {origin}")
             continue
-        lines.append(f"{key} = {_toml(_shown(setting, value))}  # {origin}")
+        lines.append(f"{key} = {toml_value(_shown(setting, value))}  # {origin}")
     if s.probe:
         lines.append(f"# links are probed (--probe)  # {origins.get('probe', DEFAULT)}")
     for name, module in option_modules().items():
@@ -752,7 +755,7 @@ def render(resolved: Resolved) -> str:
         for option_name, option in module.options.items():
             value = given.get(option_name, option.default)
             origin = origins.get(f"{name}.{option_name}", DEFAULT)
-            shown = f"{option_name} = {_toml(value)}" if value is not None else (
+            shown = f"{option_name} = {toml_value(value)}" if value is not None else (
                 f"# {option_name}: not set"
             )
             lines.append(f"{shown}  # {origin}: {option.help}")

@@ -479,13 +479,13 @@ def test_every_real_option_default_passes_its_own_check() -> None:
     """The generic check accepts each declared default, whatever modules are registered."""
     import tomllib
 
-    from feedlint.config import _toml, option_modules
+    from feedlint.config import option_modules, toml_value
 
     for module in option_modules().values():
         for name, option in module.options.items():
             if option.default is None:
                 continue
-            table = tomllib.loads(f"{name} = {_toml(option.default)}\n")
+            table = tomllib.loads(f"{name} = {toml_value(option.default)}\n")
             assert _check_option(table[name], option, name) == option.default
 
 

@@ -10,10 +10,9 @@ same name. Rules marked ``illustrative`` describe their example in words (a
 from __future__ import annotations
 
 import pytest
-import yaml
 
 from feedlint.engine import Linter
-from feedlint.rules import RULES, Rule
+from feedlint.rules import RULES, Rule, is_whole_file
 from feedlint.settings import Settings
 
 #: A small valid article the overlay examples are laid over.
@@ -44,14 +43,6 @@ def _blocks(front_matter: str) -> list[tuple[str, str]]:
     return blocks
 
 
-def is_whole_file(snippet: str) -> bool:
-    if snippet.startswith("---"):
-        return True
-    try:
-        node = yaml.compose(snippet, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return True
-    return not (isinstance(node, yaml.MappingNode) and node.value)
 
 
 def compose(snippet: str) -> str:

@@ -94,9 +94,9 @@ def test_show_settings_shows_every_key_from_the_file_with_its_origin(tmp_path: P
 
 
 def _toml(value: Any) -> str:
-    from feedlint.config import _toml as toml
+    from feedlint.config import toml_value
 
-    return toml(value)
+    return toml_value(value)
 
 
 @pytest.mark.parametrize("setting", WITH_KEY, ids=ids(WITH_KEY))

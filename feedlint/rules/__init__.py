@@ -31,7 +31,7 @@ from feedlint.rules import (
     secured,
     urls,
 )
-from feedlint.rules._base import Option, Rule, RuleContext, RuleModule
+from feedlint.rules._base import Option, Rule, RuleContext, RuleModule, is_whole_file
 
 MODULES: tuple[RuleModule, ...] = (
     file_syntax.MODULE,
@@ -74,4 +74,6 @@ def rule_for(code: str) -> Rule:
         return internal.UNKNOWN_CODE
 
 
-__all__ = ["FAMILIES", "MODULES", "RULES", "Option", "Rule", "RuleContext", "RuleModule"]
+__all__ = [
+    "FAMILIES", "MODULES", "RULES", "Option", "Rule", "RuleContext", "RuleModule", "is_whole_file",
+]

@@ -39,6 +39,21 @@ class Rule:
     references: tuple[str, ...] = ()
 
 
+def is_whole_file(snippet: str) -> bool:
+    """Whether a rule's ``example`` or ``fixed`` is a whole file (it starts with
+    ``---``, or is not a mapping of fields) rather than fields laid over a valid
+    article. The tests that lint the docs and the docs site both read it so."""
+    if snippet.startswith("---"):
+        return True
+    import yaml  # only for the documentation's readers, never for a lint
+
+    try:
+        node = yaml.compose(snippet, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return True
+    return not (isinstance(node, yaml.MappingNode) and node.value)
+
+
 @dataclass(frozen=True)
 class Option:
     """A rule module's setting, configurable as ``[tool.feedlint.<module>] <name>``.
