@@ -407,16 +407,29 @@ async def test_noqa_action_silences_that_diagnostic_only(tmp_path: Path) -> None
         article.write_text(silenced, "utf-8")
         assert "FL105" not in {d["code"] for d in check_json(tmp_path, "bad.md")["bad.md"]}
 
-        # A diagnostic on the opening fence cannot take a comment there: the file's.
+        # Front matter below blank lines (FL001, on the opening fence): a comment
+        # cannot go on the fence, so the whole file's noqa, under it.
+        shifted = tmp_path / "shifted.md"
+        shifted.write_text("\n\n" + CLEAN, "utf-8")
+        shifted_address = open_file(client, shifted)
+        (fl001,) = await published(client, shifted_address)
+        assert fl001.code == "FL001"
+        actions = await client.text_document_code_action_async(_code_action_params(
+            shifted_address, (fl001.range.start.line, 0), (fl001.range.end.line, 3)))
+        (noqa,) = [a for a in actions if "noqa" in a.title]
+        assert noqa.title == "Suppress FL001 in this file (`# feedlint: noqa: FL001`)"
+        (edits,) = noqa.edit.changes.values()
+        assert apply("\n\n" + CLEAN, list(edits)).startswith(
+            "\n\n---\n# feedlint: noqa: FL001\ntitle:")
+
+        # A front matter that is a list takes no comment that silences it: none offered.
         listed = tmp_path / "list.md"
         listed.write_text("---\n- title\n---\n", "utf-8")
         list_address = open_file(client, listed)
         (root,) = await published(client, list_address)
         actions = await client.text_document_code_action_async(_code_action_params(
-            list_address, (root.range.start.line, 0), (root.range.start.line, 0)))
-        titles = [a.title for a in actions]
-        assert f"Suppress {root.code} in this file (`# feedlint: noqa: {root.code}`)" in titles \
-            or not any("noqa" in t for t in titles)
+            list_address, (root.range.start.line, 0), (root.range.end.line, 0)))
+        assert not [a for a in actions if "noqa" in a.title]
 
 
 # -- hover and completion --------------------------------------------------------
