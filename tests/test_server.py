@@ -627,3 +627,24 @@ async def test_workspace_folders_added_and_removed(tmp_path: Path) -> None:
                 added=[types.WorkspaceFolder(uri=uri(first), name="first")], removed=[])))
         replace_all(client, address, CLEAN + "More.\n", 2)
         assert await published(client, address) == []
+
+
+async def test_a_changed_schema_file_is_read_again(tmp_path: Path) -> None:
+    schema = json.loads((ROOT / "schemas" / "article.schema.json").read_text("utf-8"))
+    schema["properties"]["category"] = {"enum": ["news"]}
+    schema_file = tmp_path / "article.json"
+    schema_file.write_text(json.dumps(schema), "utf-8")
+    (tmp_path / "feedlint.toml").write_text('schema = "article.json"\n', "utf-8")
+    article = tmp_path / "a.md"
+    text = CLEAN.replace("---\nBody", "category: sport\n---\nBody")
+    article.write_text(text, "utf-8")
+    async with started(tmp_path) as client:
+        address = open_file(client, article)
+        before = await published(client, address)
+        assert shown(before) == expected(check_json(tmp_path, "a.md")["a.md"], text) != []
+        schema["properties"]["category"] = {"enum": ["news", "sport"]}
+        schema_file.write_text(json.dumps(schema), "utf-8")
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+            types.FileEvent(uri=uri(schema_file), type=types.FileChangeType.Changed)]))
+        assert await published(client, address) == []
+        assert "a.md" not in check_json(tmp_path, "a.md")

@@ -201,3 +201,20 @@ def test_a_noqa_for_a_duplicate_is_judged_anew_as_the_other_file_changes(
     workspace.lint(str(tmp_path / "b.md"), other)
     (again,) = workspace.relint_across(str(tmp_path / "b.md"))
     assert again.diagnostics == []
+
+
+def test_the_files_the_settings_are_read_from(tmp_path: Path) -> None:
+    """A change to any of them makes the server read the settings again."""
+    os.chdir(tmp_path)
+    (tmp_path / "feedlint.toml").write_text('schema = "schemas/article.json"\n', "utf-8")
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "schemas" / "article.json").write_text(json.dumps(
+        {"type": "object", "properties": {"title": {"$ref": "parts.json#/title"}}}), "utf-8")
+    (tmp_path / "schemas" / "parts.json").write_text('{"title": {"type": "string"}}', "utf-8")
+    workspace = Workspace(lambda _: None)
+    workspace.lint(str(tmp_path / "a.md"), "---\ntitle: x\n---\n")
+    for name in ("feedlint.toml", "pyproject.toml", "schemas/article.json",
+                 "schemas/parts.json"):
+        assert workspace.reads(str(tmp_path / name)), name
+    assert not workspace.reads(str(tmp_path / "a.md"))
+    assert not workspace.reads(str(tmp_path / "schemas" / "unused.json"))

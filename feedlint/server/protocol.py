@@ -26,7 +26,6 @@ from pygls.uris import from_fs_path, to_fs_path
 from pygls.workspace import TextDocument
 
 from feedlint import __version__
-from feedlint.config import CONFIG_NAMES
 from feedlint.diagnostics import Diagnostic, PlacedEdit, Severity
 from feedlint.discovery import is_bare
 from feedlint.rules import RULES
@@ -39,8 +38,6 @@ DOCS_URL = "https://feedlint.dev/rules/"
 #: How long typing must pause before a buffer is linted (push mode), in seconds.
 DEBOUNCE = 0.05
 FIX_ALL = "source.fixAll.feedlint"
-#: Files whose change means the settings are read again.
-_SETTINGS_SUFFIXES = (".toml", ".json")
 _ARTICLE_GLOBS = ("**/*.md", "**/*.markdown", "**/*.txt", "**/*.yaml", "**/*.yml",
                   "**/*.json", "**/feedlint.toml", "**/pyproject.toml")
 
@@ -326,7 +323,7 @@ def build() -> FeedlintServer:
     def did_save(params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         path = _path(uri)
-        if path is not None and _is_settings(path, server):
+        if path is not None and server.files.reads(path):
             server.files.forget_settings()
             server.relint_open()
             return
@@ -360,7 +357,7 @@ def build() -> FeedlintServer:
             path = _path(change.uri)
             if path is None:
                 continue
-            if _is_settings(path, server):
+            if server.files.reads(path):
                 settings = True
             elif path not in server.files.open:
                 server.files.file_changed(path)
@@ -507,14 +504,6 @@ def build() -> FeedlintServer:
         return types.CompletionList(is_incomplete=False, items=items)
 
     return server
-
-
-def _is_settings(path: str, server: FeedlintServer) -> bool:
-    """A configuration file, or a file a schema may be read from."""
-    name = os.path.basename(path)
-    return name in CONFIG_NAMES or (name.endswith(_SETTINGS_SUFFIXES)
-                                    and path not in server.files.open
-                                    and name.endswith(".schema.json"))
 
 
 def _start_index(server: FeedlintServer, root: str) -> None:

@@ -29,7 +29,7 @@ from feedlint.results import FileResult
 from feedlint.rules import RuleModule
 
 if TYPE_CHECKING:
-    from feedlint.config import Resolved
+    from feedlint.config import ConfigFile, Resolved
     from feedlint.document import Article
     from feedlint.engine import Linter
 
@@ -61,12 +61,15 @@ class Linted:
     setup: Setup | None = None
     #: The result before the checks across files: they are run again as others change.
     own: FileResult | None = None
-    #: Why the file cannot be linted at all (its configuration or schema is broken).
-    error: str = ""
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return self.result.diagnostics if self.result is not None else []
+
+    @property
+    def error(self) -> str:
+        """Why the file cannot be linted at all (its configuration or schema is broken)."""
+        return self.setup.error if self.setup is not None else ""
 
 
 @dataclass
@@ -78,7 +81,6 @@ class _Index:
     facts: dict[str, FileResult] = field(default_factory=dict)
     by_key: dict[tuple[str, Hashable], set[str]] = field(default_factory=dict)
     keys_of: dict[str, list[tuple[str, Hashable]]] = field(default_factory=dict)
-    ready: bool = False
 
     def put(self, result: FileResult, modules: Iterable[RuleModule]) -> None:
         self.remove(result.path)
@@ -151,13 +153,12 @@ class Workspace:
                 self._setups[key] = setup
             return setup
 
-    def _build(self, config: object) -> Setup:
-        from feedlint.config import CommandLine, ConfigError, ConfigFile, resolve
+    def _build(self, config: ConfigFile | None) -> Setup:
+        from feedlint.config import CommandLine, ConfigError, resolve
         from feedlint.engine import Linter
         from feedlint.schema import SchemaError
         from feedlint.wiring import load_schema
 
-        assert config is None or isinstance(config, ConfigFile)
         key = config.path if config is not None else None
         setup = Setup(key, _stamp(key))
         try:
@@ -171,6 +172,24 @@ class Workspace:
         setup.resolved, setup.linter = resolved, linter
         self._log(f"settings from {key or 'the defaults (no configuration file)'}")
         return setup
+
+    def reads(self, path: str) -> bool:
+        """Whether the settings are read from ``path``: a configuration file, or a
+        schema file a configuration names (or one its ``$ref``s reach)."""
+        from feedlint.config import CONFIG_NAMES
+
+        if os.path.basename(path) in CONFIG_NAMES:
+            return True
+        with self._lock:
+            linters = [s.linter for s in self._setups.values() if s.linter is not None]
+        for linter in linters:
+            named = linter.settings.schema
+            if named is not None and os.path.abspath(named) == path:
+                return True
+            for uri, _ in linter.schema.documents:
+                if uri.startswith("file:") and _file_path(uri) == path:
+                    return True
+        return False
 
     def forget_settings(self) -> None:
         """A configuration or schema file changed: read them again on the next lint."""
@@ -196,7 +215,6 @@ class Workspace:
     def _lint(self, linted: Linted) -> None:
         setup = linted.setup = self.setup_for(linted.path)
         if setup.linter is None or setup.resolved is None:
-            linted.error = setup.error
             return
         raw = linted.text.encode("utf-8", "surrogatepass")
         candidate = self._candidate(linted.path, setup, raw)
@@ -355,7 +373,6 @@ class Workspace:
         except Exception as err:  # noqa: BLE001 - the index is a help, never a failure
             self._log(f"could not read the workspace's articles: {type(err).__name__}: {err}")
             count = 0
-        index.ready = True
         if done is not None:
             done(count)
 
@@ -415,6 +432,12 @@ class Workspace:
                     index.put(FileResult(display, facts=result.facts), modules)
                 else:
                     index.remove(display)
+
+
+def _file_path(uri: str) -> str:
+    from urllib.parse import unquote, urlsplit
+
+    return os.path.abspath(unquote(urlsplit(uri).path))
 
 
 def _inside(path: str, root: str) -> bool:
