@@ -30,6 +30,7 @@ from feedlint.diagnostics import Diagnostic, PlacedEdit, Severity
 from feedlint.discovery import is_bare
 from feedlint.rules import RULES
 from feedlint.rules.internal import FL900
+from feedlint.rules.noqa import FL801
 from feedlint.server import edits, fields
 from feedlint.server.workspace import Linted, Workspace
 
@@ -186,6 +187,8 @@ class FeedlintServer(LanguageServer):
             code_description=(types.CodeDescription(href=f"{DOCS_URL}{code}/")
                               if code in RULES else None),
             source="feedlint",
+            # A noqa comment that silences nothing: editors fade it, as dead code.
+            tags=[types.DiagnosticTag.Unnecessary] if code == FL801 else None,
             data=data,
         )
 
