@@ -407,6 +407,13 @@ async def test_noqa_action_silences_that_diagnostic_only(tmp_path: Path) -> None
         article.write_text(silenced, "utf-8")
         assert "FL105" not in {d["code"] for d in check_json(tmp_path, "bad.md")["bad.md"]}
 
+        # Hovering the code in the comment shows its rule.
+        comment = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=address),
+            position=types.Position(line=fl105.range.start.line,
+                                    character=len("quality: 150  # noqa: FL1"))))
+        assert comment is not None and comment.contents.value.startswith("**FL105**")
+
         # Once the value is right, the comment silences nothing: FL801, faded.
         replace_all(client, address, silenced.replace("150", "50"), 3)
         (stale,) = [d for d in await published(client, address) if d.code == "FL801"]

@@ -218,3 +218,10 @@ def test_the_files_the_settings_are_read_from(tmp_path: Path) -> None:
         assert workspace.reads(str(tmp_path / name)), name
     assert not workspace.reads(str(tmp_path / "a.md"))
     assert not workspace.reads(str(tmp_path / "schemas" / "unused.json"))
+
+
+def test_the_code_under_the_cursor() -> None:
+    line = "quality: 150  # noqa: FL105, FL102"
+    assert edits.code_at(line, line.index("FL105") + 2) == "FL105"
+    assert edits.code_at(line, len(line)) == "FL102"
+    assert edits.code_at(line, 3) is None

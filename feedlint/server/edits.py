@@ -148,6 +148,15 @@ def rule_markdown(rule: Rule) -> str:
     return "\n\n".join(parts)
 
 
+def code_at(line: str, column: int) -> str | None:
+    """The code (``FL105``) written at ``column`` of ``line``, as in a ``noqa``
+    comment; None when there is none."""
+    for match in re.finditer(r"\b[A-Z]{2}[0-9]{3}\b", line):
+        if match.start() <= column <= match.end():
+            return match.group()
+    return None
+
+
 def field_at(article: Article, offset: int) -> tuple[str | int, ...] | None:
     """The path of the field whose key or value holds ``offset`` (the innermost)."""
     best: str | None = None

@@ -453,11 +453,13 @@ def build() -> FeedlintServer:
         line, index = lines.place(params.position)
         bom = 1 if linted.text.startswith("\ufeff") and line == 0 else 0
         where = (line + 1, index + 1 - bom)
-        parts = []
-        for found in linted.diagnostics:
-            if (found.line, found.column) <= where < (found.end_line, found.end_column) \
-                    and found.code in RULES:
-                parts.append(edits.rule_markdown(RULES[found.code]))
+        codes = [found.code for found in linted.diagnostics
+                 if (found.line, found.column) <= where < (found.end_line, found.end_column)]
+        named = edits.code_at(linted.text.split("\n")[line], index)  # in a noqa comment
+        if named is not None and named not in codes:
+            codes.append(named)
+        parts = [edits.rule_markdown(RULES[code]) for code in dict.fromkeys(codes)
+                 if code in RULES]
         setup = linted.setup
         if setup is not None and setup.linter is not None:
             if linted.article is not None:
