@@ -55,6 +55,8 @@ class FeedlintServer(LanguageServer):
         self.debounce = DEBOUNCE
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._versions: dict[str, int | None] = {}
+        #: The workspace folders given at ``initialize``.
+        self.roots: list[str] = []
         #: The URI each linted path was named by (as the client spells it).
         self._uris: dict[str, str] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -293,10 +295,13 @@ def build() -> FeedlintServer:
         if not folders and params.root_uri:
             folders = [to_fs_path(params.root_uri)]
         roots = [os.path.abspath(f) for f in folders if f]
-        server.roots = roots  # type: ignore[attr-defined]
+        server.roots = roots
         if roots:
             # Paths in messages are shown as `feedlint check` run there shows them.
-            os.chdir(roots[0])
+            try:
+                os.chdir(roots[0])
+            except OSError as err:
+                server.log(f"cannot work from {roots[0]}: {err.strerror or err}")
 
     @server.feature(types.INITIALIZED)
     async def initialized(params: types.InitializedParams) -> None:
@@ -310,7 +315,7 @@ def build() -> FeedlintServer:
                     id="feedlint-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                     register_options=types.DidChangeWatchedFilesRegistrationOptions(
                         watchers=watchers))]))
-        for root in getattr(server, "roots", []):
+        for root in server.roots:
             _start_index(server, root)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
