@@ -488,6 +488,19 @@ def plain_safe(value: str, in_flow: bool = False) -> bool:
     return tag in (_STR, _TIMESTAMP)
 
 
+def yaml_scalar(value: Any) -> str:
+    """``value`` as it is written in the front matter: a string plain when that reads
+    back the same, else double-quoted; a list or a mapping in flow style."""
+    if isinstance(value, str):
+        return value if plain_safe(value) else double_quoted(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(yaml_scalar(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{yaml_scalar(str(k))}: {yaml_scalar(v)}"
+                               for k, v in value.items()) + "}"
+    return _non_string(value)
+
+
 def _non_string(value: Any) -> str:
     if value is None:
         return "null"

@@ -225,3 +225,17 @@ def test_the_code_under_the_cursor() -> None:
     assert edits.code_at(line, line.index("FL105") + 2) == "FL105"
     assert edits.code_at(line, len(line)) == "FL102"
     assert edits.code_at(line, 3) is None
+
+
+def test_enum_values_are_offered_as_they_read_back() -> None:
+    """Each value offered, written after its key, reads back as that value."""
+    import yaml
+
+    values = ["news", "yes", "1984", "a: b", "#tag", "", None, True, 3, 2.5, ["x"], {"k": 1}]
+    schema = {"properties": {"kind": {"enum": values}}}
+    offered = edits.completions("---\nkind: \n---\n", schema, 1, 6, bare=False)
+    assert [c.label for c in offered] == [
+        "news", '"yes"', '"1984"', '"a: b"', '"#tag"', '""', "null", "true", "3", "2.5",
+        "[x]", "{k: 1}"]
+    for value, completion in zip(values, offered, strict=True):
+        assert yaml.safe_load(f"kind: {completion.insert}") == {"kind": value}

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from feedlint.diagnostics import Diagnostic, PlacedEdit
 from feedlint.document import split_pointer
+from feedlint.fixing import yaml_scalar
 from feedlint.rules import Rule
 from feedlint.server import fields
 
@@ -215,7 +216,7 @@ def completions(text: str, schema: Any, line: int, column: int, *, bare: bool
     if place.key is not None:
         path = (*place.path, place.key)
         doc = fields.field_doc(schema, path) or ""
-        return [Completion(fields.yaml_value(v), fields.yaml_value(v), "", doc, False)
+        return [Completion(yaml_scalar(v), yaml_scalar(v), "", doc, False)
                 for v in fields.enum_values(schema, path)]
     offered = []
     for name, sub in fields.keys_allowed(schema, place.path).items():

@@ -9,12 +9,12 @@ articles. Flow collections (``{name: X}``) are not looked into.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from feedlint.fixing import yaml_scalar
 from feedlint.schema import describe
 
 #: Schemas reached through at most this many ``$ref``s in a row (a cycle ends there).
@@ -112,7 +112,7 @@ def field_doc(root: Any, path: tuple[str | int, ...]) -> str | None:
     if expected:
         facts.append(f"Must be {expected}.")
     if values and not all(isinstance(v, bool) for v in values):
-        facts.append("One of " + ", ".join(f"`{_yaml(v)}`" for v in values) + ".")
+        facts.append("One of " + ", ".join(f"`{yaml_scalar(v)}`" for v in values) + ".")
     if path and isinstance(path[-1], str) and _required(root, path[:-1], path[-1]):
         facts.append("Required.")
     if facts:
@@ -154,25 +154,6 @@ def _required(root: Any, path: tuple[str | int, ...], key: str) -> bool:
 
 def _first(schemas: list[dict[str, Any]], keyword: str) -> str:
     return next((str(s[keyword]) for s in schemas if isinstance(s.get(keyword), str)), "")
-
-
-def _yaml(value: Any) -> str:
-    """A value as it would be written in the front matter."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        if re.fullmatch(r"[A-Za-z_][\w .-]*", value) and value.lower() not in (
-            "true", "false", "yes", "no", "on", "off", "null", "y", "n", "~",
-        ):
-            return value
-        return json.dumps(value, ensure_ascii=False)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def yaml_value(value: Any) -> str:
-    return _yaml(value)
 
 
 # -- the cursor ------------------------------------------------------------------
