@@ -54,13 +54,15 @@ def _units(text: str, encoding: str = "utf-16") -> int:
 def expected(report: list[dict[str, Any]], text: str, encoding: str = "utf-16"
              ) -> list[tuple[Any, ...]]:
     """``check --format json``'s diagnostics of one file as an LSP client sees them:
-    0-based lines, columns in the encoding's code units."""
-    lines = text.removeprefix("\ufeff").split("\n")
+    0-based lines, columns in the encoding's code units. feedlint counts columns
+    after a byte order mark; a buffer that holds one counts it too."""
+    lines = text.split("\n")
+    mark = 1 if text.startswith("\ufeff") else 0
 
     def position(line: int, column: int) -> tuple[int, int]:
         content = lines[line - 1] if line - 1 < len(lines) else ""
-        before = content[: column - 1]
-        return line - 1, _units(before, encoding) + max(column - 1 - len(content), 0)
+        index = column - 1 + (mark if line == 1 else 0)
+        return line - 1, _units(content[:index], encoding) + max(index - len(content), 0)
 
     return sorted(
         (d["code"], *position(d["line"], d["column"]), *position(d["end_line"], d["end_column"]),
@@ -661,3 +663,29 @@ async def test_a_changed_schema_file_is_read_again(tmp_path: Path) -> None:
             types.FileEvent(uri=uri(schema_file), type=types.FileChangeType.Changed)]))
         assert await published(client, address) == []
         assert "a.md" not in check_json(tmp_path, "a.md")
+
+
+async def test_a_byte_order_mark_shifts_nothing(tmp_path: Path) -> None:
+    """feedlint counts columns after a byte order mark; an editor that keeps the mark
+    in the buffer counts it: fixes, hover and code actions on line 1 still land."""
+    (tmp_path / "feedlint.toml").write_text('include = ["*.yaml"]\n', "utf-8")
+    text = ("\ufeffwebUrl: HTTPS://example.com/a\ntitle: x\n"
+            "publishedDateTime: 2023-08-07T08:11:00Z\n"
+            "provider: {name: X, domain: example.com}\n")
+    article = tmp_path / "bom.yaml"
+    article.write_bytes(text.encode("utf-8"))
+    report = check_json(tmp_path, ".")["bom.yaml"]
+    async with started(tmp_path, encodings=["utf-16"]) as client:
+        address = open_file(client, article, text)
+        (fl201,) = await published(client, address)
+        assert shown([fl201]) == expected(report, text)
+        assert (fl201.range.start.line, fl201.range.start.character) == (0, 9)  # mark + "webUrl: "
+        actions = await client.text_document_code_action_async(_code_action_params(
+            address, (0, 9), (0, 9), only=["quickfix"]))
+        fix = next(a for a in actions if a.title.startswith("Fix FL201"))
+        (edits,) = fix.edit.changes.values()
+        assert apply(text, list(edits)) == text.replace("HTTPS:", "https:")
+        hover = await client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=address),
+            position=types.Position(line=0, character=2)))
+        assert hover is not None and hover.contents.value.startswith("**Web URL** `webUrl`")

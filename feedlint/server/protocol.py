@@ -174,9 +174,9 @@ class FeedlintServer(LanguageServer):
                 message=f"feedlint cannot lint this file: {linted.error}",
                 severity=types.DiagnosticSeverity.Error, source="feedlint")]
         lines = _Lines(linted.text, self.encoding)
-        return [self._diagnostic(d, lines) for d in linted.diagnostics]
+        return [self.diagnostic(d, lines) for d in linted.diagnostics]
 
-    def _diagnostic(self, found: Diagnostic, lines: _Lines) -> types.Diagnostic:
+    def diagnostic(self, found: Diagnostic, lines: _Lines) -> types.Diagnostic:
         code = found.code
         data: dict[str, Any] = {"rule": found.rule, "pointer": found.pointer,
                                 "fixable": found.fixable}
@@ -244,6 +244,12 @@ class _Lines:
             else:
                 units += 2 if ord(char) > 0xFFFF else 1
         return position.line, len(text)
+
+    def at(self, position: types.Position) -> tuple[int, int]:
+        """A client position as feedlint places it: 1-based line and column, the
+        column in code points after any byte order mark."""
+        line, index = self.place(position)
+        return line + 1, index + 1 - (1 if self._bom and line == 0 else 0)
 
     def offset(self, position: types.Position) -> int:
         """A client position as an offset into the text after any byte order mark."""
@@ -407,17 +413,13 @@ def build() -> FeedlintServer:
         if linted is None or linted.result is None:
             return []
         lines = _Lines(linted.text, server.encoding)
-        start = lines.place(params.range.start)
-        end = lines.place(params.range.end)
-        bom = 1 if linted.text.startswith("\ufeff") else 0
-        first = (start[0] + 1, start[1] + 1 - (bom if start[0] == 0 else 0))
-        last = (end[0] + 1, end[1] + 1 - (bom if end[0] == 0 else 0))
+        first, last = lines.at(params.range.start), lines.at(params.range.end)
         only = params.context.only
         actions: list[types.CodeAction] = []
         for found in linted.diagnostics:
             if not _overlaps(found, first, last):
                 continue
-            shown = server._diagnostic(found, lines)
+            shown = server.diagnostic(found, lines)
             if found.fixable and found.fix is not None and _wants(only, "quickfix"):
                 actions.append(types.CodeAction(
                     title=f"Fix {found.code}: {found.fix.description}",
@@ -436,9 +438,7 @@ def build() -> FeedlintServer:
                         title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[shown],
                         edit=types.WorkspaceEdit(changes=change),
                     ))
-        if any(_wants(only, k) for k in (FIX_ALL,)) and (
-            only or any(d.fixable for d in linted.diagnostics)
-        ):
+        if _wants(only, FIX_ALL):
             fixed = server.files.fixed_text(linted)
             if fixed is not None:
                 actions.append(types.CodeAction(
@@ -456,8 +456,7 @@ def build() -> FeedlintServer:
             return None
         lines = _Lines(linted.text, server.encoding)
         line, index = lines.place(params.position)
-        bom = 1 if linted.text.startswith("\ufeff") and line == 0 else 0
-        where = (line + 1, index + 1 - bom)
+        where = lines.at(params.position)
         codes = [found.code for found in linted.diagnostics
                  if (found.line, found.column) <= where < (found.end_line, found.end_column)]
         named = edits.code_at(linted.text.split("\n")[line], index)  # in a noqa comment
