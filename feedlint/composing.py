@@ -818,6 +818,9 @@ def _flat_depth_bound(text: str) -> int:
         # Rare in articles: counted only when present (a count of "-x" costs ~7 µs).
         + sum(count("-" + blank) for blank in _RARE_BLANKS if blank in text)
         + text.endswith("-")
+        # libyaml skips a byte order mark that starts a line, as one column: it
+        # indents that line by one more (at most one per line).
+        + ("\ufeff" in text)
         + 1
     )
 

@@ -341,3 +341,9 @@ def test_huge_integers_are_answered(linter: Linter, number: bytes) -> None:
     assert quality[0].line == 3 and "inf" in quality[0].message
     data = parse("a.md", raw).article
     assert data is not None and math.isinf(data.data["quality"])
+
+
+def test_a_byte_order_mark_that_starts_a_line_counts_as_indentation() -> None:
+    """libyaml skips a mark at the start of a line as one column: ``:`` after it is
+    a key nested under ``k`` (found by the generated documents above)."""
+    _assert_bounds_hold("k: \n\ufeff:")
